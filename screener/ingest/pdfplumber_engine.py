@@ -1,0 +1,187 @@
+"""The pdfplumber engine: pdfminer's characters turned into positioned words.
+
+pdfplumber's own ``extract_words`` glues the words of tightly set LaTeX lines
+together at its default tolerance, so we read its characters and let
+:mod:`screener.ingest.assemble` decide where words break.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pdfplumber
+from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.pdftypes import resolve1
+from pdfminer.utils import decode_text
+from pdfplumber.page import PDFPageAggregatorWithMarkedContent
+
+from screener.ingest.assemble import Glyph, assemble_words
+from screener.ingest.glyphs import CID_GLYPH, is_bold_font, is_italic_font, is_private_use, to_rgb
+from screener.ingest.words import Box, FilledRect, PageLink, PageWords
+
+NAME = "pdfplumber"
+
+
+class _ActualTextAggregator(PDFPageAggregatorWithMarkedContent):
+    """Remembers /ActualText spans, which pdfminer ignores.
+
+    Producers wrap icons ("email:", "Date:") and hyphenated or ligated words in
+    marked content whose /ActualText is what a reader should take the glyphs
+    for. Each char drawn inside such a span gets the span's negative id as its
+    ``mcid``; :attr:`spans` maps the id to the replacement text.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.spans: dict[int, str] = {}
+        self._stack: list[int | None] = []
+
+    def begin_tag(self, tag, props=None) -> None:  # type: ignore[no-untyped-def]
+        super().begin_tag(tag, props)
+        span = None
+        props = resolve1(props)
+        if isinstance(props, dict) and "ActualText" in props:
+            raw = resolve1(props["ActualText"])
+            text = decode_text(raw) if isinstance(raw, bytes) else str(raw or "")
+            span = -(len(self.spans) + 1)
+            self.spans[span] = text
+        elif self._stack:
+            span = self._stack[-1]
+        self._stack.append(span)
+
+    def end_tag(self) -> None:
+        super().end_tag()
+        if self._stack:
+            self._stack.pop()
+
+    def render_char(self, *args, **kwargs) -> float:  # type: ignore[no-untyped-def]
+        adv = super().render_char(*args, **kwargs)
+        if self._stack and self._stack[-1] is not None and self.cur_item._objs:
+            self.cur_item._objs[-1].mcid = self._stack[-1]
+        return adv
+
+
+def _lay_out(page: "pdfplumber.page.Page") -> dict[int, str]:
+    """Interpret the page with :class:`_ActualTextAggregator`; return its spans."""
+    device = _ActualTextAggregator(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
+    interpreter = PDFPageInterpreter(page.pdf.rsrcmgr, device)
+    interpreter.process_page(page.page_obj)
+    page._layout = device.get_result()  # pdfplumber reads its objects from here
+    return device.spans
+
+
+def _apply_actual_text(chars: list[dict], spans: dict[int, str]) -> list[dict]:
+    """Replace each run of chars inside an /ActualText span by one char."""
+    if not spans:
+        return chars
+    out: list[dict] = []
+    index = 0
+    while index < len(chars):
+        ch = chars[index]
+        span = ch.get("mcid")
+        if not isinstance(span, int) or span not in spans:
+            out.append(ch)
+            index += 1
+            continue
+        end = index
+        while end < len(chars) and chars[end].get("mcid") == span:
+            end += 1
+        run = chars[index:end]
+        replacement = spans[span].replace("\n", " ")
+        if replacement.strip():
+            merged = dict(run[0])
+            merged["text"] = replacement
+            merged["x0"] = min(c["x0"] for c in run)
+            merged["x1"] = max(c["x1"] for c in run)
+            merged["top"] = min(c["top"] for c in run)
+            merged["bottom"] = max(c["bottom"] for c in run)
+            out.append(merged)
+        index = end
+    return out
+
+
+def _glyphs(chars: list[dict]) -> tuple[list[Glyph], int]:
+    glyphs: list[Glyph] = []
+    unreadable = 0
+    font_cache: dict[str, tuple[bool, bool]] = {}
+    for ch in chars:
+        text = ch.get("text") or ""
+        if CID_GLYPH.match(text):
+            unreadable += 1
+            continue
+        if is_private_use(text):
+            continue
+        fontname = ch.get("fontname") or ""
+        if fontname not in font_cache:
+            font_cache[fontname] = (is_bold_font(fontname), is_italic_font(fontname))
+        bold, italic = font_cache[fontname]
+        glyphs.append(
+            Glyph(
+                text,
+                float(ch["x0"]),
+                float(ch["top"]),
+                float(ch["x1"]),
+                float(ch["bottom"]),
+                float(ch.get("size") or 0.0),
+                bold,
+                italic,
+                to_rgb(ch.get("non_stroking_color")),
+                bool(ch.get("upright", True)),
+            )
+        )
+    return glyphs, unreadable
+
+
+def _links(page: "pdfplumber.page.Page") -> tuple[PageLink, ...]:
+    links = []
+    for link in page.hyperlinks:
+        uri = link.get("uri")
+        if isinstance(uri, bytes):
+            uri = uri.decode("latin-1", "replace")
+        if uri:
+            links.append(PageLink(uri=str(uri), box=Box(x0=link["x0"], top=link["top"], x1=link["x1"], bottom=link["bottom"])))
+    return tuple(links)
+
+
+def _rects(page: "pdfplumber.page.Page") -> tuple[FilledRect, ...]:
+    rects = []
+    for rect in page.rects:
+        if not rect.get("fill"):
+            continue
+        rects.append(
+            FilledRect(
+                box=Box(x0=rect["x0"], top=rect["top"], x1=rect["x1"], bottom=rect["bottom"]),
+                color=to_rgb(rect.get("non_stroking_color")),
+            )
+        )
+    return tuple(rects)
+
+
+def page_words(page: "pdfplumber.page.Page") -> PageWords:
+    """Read one pdfplumber page into the engine-neutral model."""
+    spans = _lay_out(page)
+    chars = _apply_actual_text(page.chars, spans)
+    glyphs, unreadable = _glyphs(chars)
+    return PageWords(
+        number=page.page_number,
+        width=float(page.width),
+        height=float(page.height),
+        words=tuple(assemble_words(glyphs, page.page_number)),
+        links=_links(page),
+        rects=_rects(page),
+        image_count=len(page.images),
+        char_count=len(chars),
+        unreadable_chars=unreadable,
+    )
+
+
+def iter_pages(path: Path, max_pages: int) -> Iterator[PageWords]:
+    with pdfplumber.open(path) as pdf:
+        for index, page in enumerate(pdf.pages):
+            if index >= max_pages:
+                break
+            try:
+                yield page_words(page)
+            finally:
+                page.close()

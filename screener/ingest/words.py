@@ -1,0 +1,92 @@
+"""The positioned-word model: the one thing a PDF engine must produce.
+
+Layout, sections and everything after them read only these models, so an
+extraction engine (pdfplumber today, PDFium later) can be swapped without the
+layout code noticing. Coordinates are PDF points with the origin at the top
+left of the page, ``top`` growing downwards, as pdfplumber reports them.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+RGB = tuple[float, float, float]
+
+
+class Box(BaseModel):
+    """An axis-aligned rectangle in page points (top-left origin)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+class PositionedWord(BaseModel):
+    """One word as printed: its text, where it stands and how it looks."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    bold: bool = False
+    italic: bool = False
+    color: RGB | None = None
+    page: int = 1
+    upright: bool = True
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+class PageLink(BaseModel):
+    """A URI link annotation and the area of the page it covers."""
+
+    model_config = ConfigDict(frozen=True)
+
+    uri: str
+    box: Box
+
+
+class FilledRect(BaseModel):
+    """A filled rectangle (backgrounds of sidebars, headers, highlights)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    box: Box
+    color: RGB | None = None
+
+
+class PageWords(BaseModel):
+    """Everything the layout stage needs from one page."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: int
+    width: float
+    height: float
+    words: tuple[PositionedWord, ...] = ()
+    links: tuple[PageLink, ...] = ()
+    rects: tuple[FilledRect, ...] = ()
+    image_count: int = 0
+    char_count: int = 0
+    unreadable_chars: int = 0

@@ -1,0 +1,110 @@
+"""Words to line segments: the units that reading order arranges.
+
+A *row* is every word on one baseline; a *segment* is a run of a row's words
+with no wide gap inside. Splitting rows at wide gaps is what lets two columns
+that share a baseline be read one at a time, and keeps a right-aligned date
+apart from the title it stands beside.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import median
+
+from screener.ingest.words import PositionedWord
+
+#: Words whose baselines differ by less than this share of their size share a row.
+SAME_BASELINE_EM = 0.3
+#: A horizontal gap wider than this many ems always splits a row into segments.
+SEGMENT_GAP_EM = 1.0
+#: ... and a gap wider than this many times the row's usual word gap does too,
+#: once it is at least ``MIN_SEGMENT_GAP_EM`` wide (justified lines stretch spaces).
+SEGMENT_GAP_RATIO = 3.0
+MIN_SEGMENT_GAP_EM = 0.6
+
+
+@dataclass
+class Segment:
+    """A run of words on one baseline with no wide gap inside."""
+
+    words: list[PositionedWord]
+    x0: float = field(init=False)
+    x1: float = field(init=False)
+    top: float = field(init=False)
+    bottom: float = field(init=False)
+    baseline: float = field(init=False)
+    size: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        words = self.words
+        self.x0 = min(w.x0 for w in words)
+        self.x1 = max(w.x1 for w in words)
+        self.top = min(w.top for w in words)
+        self.bottom = max(w.bottom for w in words)
+        self.baseline = median(w.bottom for w in words)
+        self.size = max(w.size for w in words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def bold(self) -> bool:
+        letters = [w for w in self.words if any(c.isalpha() for c in w.text)]
+        return bool(letters) and all(w.bold for w in letters)
+
+    @property
+    def page(self) -> int:
+        return self.words[0].page
+
+
+def group_rows(words: list[PositionedWord]) -> list[list[PositionedWord]]:
+    """Cluster upright words by baseline; each row is sorted left to right."""
+    upright = sorted((w for w in words if w.upright), key=lambda w: w.bottom)
+    rows: list[list[PositionedWord]] = []
+    anchor = 0.0
+    for word in upright:
+        tolerance = SAME_BASELINE_EM * max(word.size, 1.0)
+        if rows and word.bottom - anchor <= tolerance:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+            anchor = word.bottom
+    for row in rows:
+        row.sort(key=lambda w: w.x0)
+    return rows
+
+
+def split_row(row: list[PositionedWord]) -> list[Segment]:
+    """Split one row at its wide gaps."""
+    gaps = [b.x0 - a.x1 for a, b in zip(row, row[1:])]
+    usual = median(gaps) if gaps else 0.0
+    segments: list[Segment] = []
+    current = [row[0]]
+    for gap, word in zip(gaps, row[1:]):
+        size = max(min(current[-1].size, word.size), 1.0)
+        wide = gap > SEGMENT_GAP_EM * size or (gap > MIN_SEGMENT_GAP_EM * size and gap > SEGMENT_GAP_RATIO * max(usual, 0.01))
+        if wide:
+            segments.append(Segment(current))
+            current = [word]
+        else:
+            current.append(word)
+    segments.append(Segment(current))
+    return segments
+
+
+def rotated_segments(words: list[PositionedWord]) -> list[Segment]:
+    """Words set sideways (rotated headings) become segments of their own."""
+    rotated = sorted((w for w in words if not w.upright), key=lambda w: (round(w.x0), w.top))
+    return [Segment([w]) for w in rotated]
+
+
+def page_segments(words: list[PositionedWord]) -> list[Segment]:
+    segments: list[Segment] = []
+    for row in group_rows(words):
+        segments.extend(split_row(row))
+    segments.extend(rotated_segments(words))
+    return segments

@@ -1,0 +1,187 @@
+"""Reading order: columns and sidebars are read one at a time, as a person reads them.
+
+The page is cut recursively. A region whose segments leave a vertical gutter
+free from top to bottom is read left side first, then right side. Otherwise
+it is cut into horizontal bands at its blank rows, and consecutive bands that
+share a gutter are grouped and cut at it, so a full-width header is read
+before the two columns under it. A group whose two sides pair up line by line
+(a date beside a title, a label column beside its values) is a table, not two
+columns, and is read row by row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from screener.layout.lines import SAME_BASELINE_EM, Segment
+
+#: A gutter must be at least this many points wide.
+MIN_GUTTER = 4.0
+#: Share of the smaller side's segments that must sit on a baseline of the other
+#: side for a group to be read row by row.
+ROW_ALIGNED_SHARE = 0.75
+#: A side narrower than this share of the region, aligned row by row with the
+#: other side, is a label column (dates, field names) and is read with its rows.
+LABEL_COLUMN_SHARE = 0.3
+#: A group with at most this many segments on its smaller side and aligned rows
+#: is read row by row whatever its widths (entry headers: title + date).
+SMALL_SIDE = 3
+
+
+@dataclass
+class Column:
+    """Segments that are read together, top to bottom."""
+
+    segments: list[Segment]
+    split: bool = False  # True when this column came from a column split
+
+
+def _free_intervals(segments: list[Segment], lo: float, hi: float) -> list[tuple[float, float]]:
+    """X-intervals in [lo, hi] that no segment covers, at least MIN_GUTTER wide."""
+    spans = sorted((s.x0, s.x1) for s in segments)
+    free: list[tuple[float, float]] = []
+    cursor = lo
+    for x0, x1 in spans:
+        if x0 - cursor >= MIN_GUTTER:
+            free.append((cursor, x0))
+        cursor = max(cursor, x1)
+    if hi - cursor >= MIN_GUTTER:
+        free.append((cursor, hi))
+    return free
+
+
+def _inner_gutters(segments: list[Segment]) -> list[tuple[float, float]]:
+    """Free intervals with content on both sides."""
+    lo = min(s.x0 for s in segments)
+    hi = max(s.x1 for s in segments)
+    return [(a, b) for a, b in _free_intervals(segments, lo, hi) if a > lo and b < hi]
+
+
+def _intersect(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out = []
+    for a0, a1 in a:
+        for b0, b1 in b:
+            lo, hi = max(a0, b0), min(a1, b1)
+            if hi - lo >= MIN_GUTTER:
+                out.append((lo, hi))
+    return out
+
+
+def _bands(segments: list[Segment]) -> list[list[Segment]]:
+    """Split segments into horizontal bands at blank rows."""
+    ordered = sorted(segments, key=lambda s: s.top)
+    bands: list[list[Segment]] = []
+    bottom = float("-inf")
+    for seg in ordered:
+        if bands and seg.top < bottom - 0.5:
+            bands[-1].append(seg)
+            bottom = max(bottom, seg.bottom)
+        else:
+            bands.append([seg])
+            bottom = seg.bottom
+    return bands
+
+
+def _aligned(seg: Segment, others: list[Segment]) -> bool:
+    tolerance = SAME_BASELINE_EM * max(seg.size, 1.0)
+    return any(abs(seg.baseline - o.baseline) <= tolerance for o in others)
+
+
+def _reads_as_rows(left: list[Segment], right: list[Segment], width: float) -> bool:
+    """True when two sides pair up line by line: a table, not two columns.
+
+    The side with fewer segments decides: when nearly all its segments sit on
+    a baseline of the other side and it is either short (an entry header's
+    date) or narrow (a label or date column), the sides are one table.
+    """
+    small, large = (left, right) if len(left) <= len(right) else (right, left)
+    share = sum(1 for s in small if _aligned(s, large)) / len(small)
+    if share < ROW_ALIGNED_SHARE:
+        return False
+    small_width = max(s.x1 for s in small) - min(s.x0 for s in small)
+    return len(small) <= SMALL_SIDE or small_width <= LABEL_COLUMN_SHARE * width
+
+
+def _rows(segments: list[Segment]) -> list[Segment]:
+    """Order segments row by row (baseline), left to right within a row."""
+    ordered = sorted(segments, key=lambda s: s.baseline)
+    rows: list[list[Segment]] = []
+    for seg in ordered:
+        if rows and seg.baseline - rows[-1][0].baseline <= SAME_BASELINE_EM * max(seg.size, 1.0):
+            rows[-1].append(seg)
+        else:
+            rows.append([seg])
+    return [seg for row in rows for seg in sorted(row, key=lambda s: s.x0)]
+
+
+def _split_at(segments: list[Segment], gutter: tuple[float, float]) -> tuple[list[Segment], list[Segment]]:
+    middle = (gutter[0] + gutter[1]) / 2
+    left = [s for s in segments if s.x1 <= middle]
+    right = [s for s in segments if s.x1 > middle]
+    return left, right
+
+
+def _order(segments: list[Segment], depth: int = 0) -> list[Column]:
+    if len(segments) <= 1 or depth > 12:
+        return [Column(_rows(segments))]
+    width = max(s.x1 for s in segments) - min(s.x0 for s in segments)
+    gutters = _inner_gutters(segments)
+    if gutters:
+        gutter = max(gutters, key=lambda g: g[1] - g[0])
+        left, right = _split_at(segments, gutter)
+        if _reads_as_rows(left, right, width):
+            return [Column(_rows(segments))]
+        columns = _order(left, depth + 1) + _order(right, depth + 1)
+        for column in columns:
+            column.split = True
+        return columns
+    bands = _bands(segments)
+    if len(bands) == 1:
+        return [Column(_rows(segments))]
+    columns: list[Column] = []
+    group: list[Segment] = []
+    shared: list[tuple[float, float]] = []
+    lo = min(s.x0 for s in segments)
+    hi = max(s.x1 for s in segments)
+    for band in bands:
+        free = _free_intervals(band, lo, hi)
+        if group:
+            joint = _intersect(shared, free)
+            if joint:
+                group.extend(band)
+                shared = joint
+                continue
+            columns.extend(_order(group, depth + 1))
+        group, shared = list(band), free
+    columns.extend(_order(group, depth + 1))
+    return _merge_plain(columns)
+
+
+def _merge_plain(columns: list[Column]) -> list[Column]:
+    """Join consecutive unsplit columns: they are one flow of text."""
+    merged: list[Column] = []
+    for column in columns:
+        if merged and not column.split and not merged[-1].split:
+            merged[-1].segments.extend(column.segments)
+        else:
+            merged.append(column)
+    return merged
+
+
+def reading_order(segments: list[Segment]) -> list[Column]:
+    """Arrange a page's segments into columns, each read top to bottom."""
+    if not segments:
+        return []
+    upright = [s for s in segments if s.words[0].upright]
+    rotated = [s for s in segments if not s.words[0].upright]
+    columns = _order(upright) if upright else []
+    if rotated:
+        columns.append(Column(rotated))
+    return columns
+
+
+def page_text_for_debug(page) -> str:  # pragma: no cover - development aid
+    from screener.layout.lines import page_segments
+
+    cols = reading_order(page_segments(list(page.words)))
+    return "\n\n".join("\n".join(s.text for s in c.segments) for c in cols)
