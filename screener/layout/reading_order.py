@@ -26,6 +26,14 @@ LABEL_COLUMN_SHARE = 0.3
 #: A group with at most this many segments on its smaller side and aligned rows
 #: is read row by row whatever its widths (entry headers: title + date).
 SMALL_SIDE = 3
+#: Two segments whose boxes share this much of the shorter one's height are on one line.
+LINE_OVERLAP = 0.6
+#: A line starting within this many ems of the previous line's left edge, and at
+#: most ``WRAP_GAP_EM`` below it, continues the same wrapped text.
+WRAP_INDENT_EM = 1.0
+WRAP_GAP_EM = 0.8
+#: A wrapped label runs to at most this many lines.
+MAX_LABEL_LINES = 3
 
 
 @dataclass
@@ -82,24 +90,73 @@ def _bands(segments: list[Segment]) -> list[list[Segment]]:
     return bands
 
 
+def _overlap_share(a: Segment, b: Segment) -> float:
+    """Share of the shorter segment's height that the two segments have in common."""
+    common = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return max(0.0, common) / max(min(a.bottom - a.top, b.bottom - b.top), 0.1)
+
+
 def _aligned(seg: Segment, others: list[Segment]) -> bool:
+    """True when ``seg`` sits on the same line as one of ``others``.
+
+    Baselines are estimated from font boxes, which differ between fonts (a bold
+    title and a regular date on one line), so mostly overlapping boxes count too.
+    """
     tolerance = SAME_BASELINE_EM * max(seg.size, 1.0)
-    return any(abs(seg.baseline - o.baseline) <= tolerance for o in others)
+    return any(abs(seg.baseline - o.baseline) <= tolerance or _overlap_share(seg, o) >= LINE_OVERLAP for o in others)
+
+
+def _continues(prev: Segment, seg: Segment) -> bool:
+    """True when ``seg`` is the next line of the same wrapped text as ``prev``."""
+    size = max(prev.size, seg.size, 1.0)
+    return 0 <= seg.top - prev.bottom <= WRAP_GAP_EM * size and abs(seg.x0 - prev.x0) <= WRAP_INDENT_EM * size
+
+
+def _blocks(side: list[Segment]) -> list[list[Segment]]:
+    """Group a side's segments, top to bottom, into runs of wrapped lines."""
+    blocks: list[list[Segment]] = []
+    for seg in sorted(side, key=lambda s: s.top):
+        if blocks and _continues(blocks[-1][-1], seg):
+            blocks[-1].append(seg)
+        else:
+            blocks.append([seg])
+    return blocks
+
+
+def _aligned_share(side: list[Segment], other: list[Segment]) -> float:
+    """Share of ``side``'s segments that sit on a line of ``other``.
+
+    A label that wraps ("Front-end" / "technologies") aligns by its first
+    line, so a block of at most ``MAX_LABEL_LINES`` wrapped lines counts as
+    aligned when its first line is. Longer blocks are running text (a real
+    column) and count line by line, so a column that shares the other's
+    baseline grid by chance is not taken for labels.
+    """
+    aligned = 0
+    for block in _blocks(side):
+        if len(block) <= MAX_LABEL_LINES and _aligned(block[0], other):
+            aligned += len(block)
+        else:
+            aligned += sum(1 for seg in block if _aligned(seg, other))
+    return aligned / len(side)
+
+
+def _span(segments: list[Segment]) -> float:
+    return max(s.x1 for s in segments) - min(s.x0 for s in segments)
 
 
 def _reads_as_rows(left: list[Segment], right: list[Segment], width: float) -> bool:
     """True when two sides pair up line by line: a table, not two columns.
 
-    The side with fewer segments decides: when nearly all its segments sit on
-    a baseline of the other side and it is either short (an entry header's
-    date) or narrow (a label or date column), the sides are one table.
+    A narrow side (a label or date column) whose lines nearly all sit on a
+    line of the other side is read with its rows; so is a side of a few
+    segments (an entry header's date) that sits on the other side's lines.
     """
+    narrow, wide = (left, right) if _span(left) <= _span(right) else (right, left)
+    if _span(narrow) <= LABEL_COLUMN_SHARE * width and _aligned_share(narrow, wide) >= ROW_ALIGNED_SHARE:
+        return True
     small, large = (left, right) if len(left) <= len(right) else (right, left)
-    share = sum(1 for s in small if _aligned(s, large)) / len(small)
-    if share < ROW_ALIGNED_SHARE:
-        return False
-    small_width = max(s.x1 for s in small) - min(s.x0 for s in small)
-    return len(small) <= SMALL_SIDE or small_width <= LABEL_COLUMN_SHARE * width
+    return len(small) <= SMALL_SIDE and _aligned_share(small, large) >= ROW_ALIGNED_SHARE
 
 
 def _rows(segments: list[Segment]) -> list[Segment]:

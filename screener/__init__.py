@@ -1,0 +1,42 @@
+"""screener: offline, explainable screening of resumes for AI and ML engineering roles.
+
+The library API, stage by stage (the CLI is a thin layer over these)::
+
+    from pathlib import Path
+    from screener import discover, load_vocabulary, read_document
+
+    vocab = load_vocabulary()
+    for candidate in discover(Path("resumes")).candidates:
+        docs = [read_document(path, vocab) for path in candidate.documents]
+
+Names are imported on first use, so ``import screener`` stays cheap.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "ConfigError": "screener.errors",
+    "DocumentError": "screener.errors",
+    "ScreenerError": "screener.errors",
+    "Document": "screener.document",
+    "SectionKind": "screener.document",
+    "Status": "screener.document",
+    "Limits": "screener.ingest.limits",
+    "read_document": "screener.ingest.reader",
+    "discover": "screener.discover",
+    "load_vocabulary": "screener.vocabulary",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'screener' has no attribute {name!r}")
+    return getattr(import_module(module), name)

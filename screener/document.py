@@ -1,0 +1,187 @@
+"""The parsed document: what every later stage reads.
+
+A :class:`Document` is format-neutral: a PDF, a DOCX, a Markdown file and a
+text file all end here. Its ``text`` is the one canonical reading-order text;
+blocks, bullets and entries carry character offsets into it, so evidence found
+later can always point back to the line it came from.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SectionKind(str, Enum):
+    SUMMARY = "summary"
+    EXPERIENCE = "experience"
+    PROJECTS = "projects"
+    SKILLS = "skills"
+    EDUCATION = "education"
+    PUBLICATIONS = "publications"
+    CERTIFICATIONS = "certifications"
+    PORTFOLIO = "portfolio"
+    CONTACT = "contact"
+    OTHER = "other"
+
+
+class LinkKind(str, Enum):
+    GITHUB = "github"
+    LINKEDIN = "linkedin"
+    HUGGINGFACE = "huggingface"
+    KAGGLE = "kaggle"
+    SCHOLAR = "scholar"
+    ARXIV = "arxiv"
+    EMAIL = "email"
+    PERSONAL = "personal_site"
+    OTHER = "other"
+
+
+class Status(str, Enum):
+    """Per-file outcome, as written in the CSV's ``status`` column."""
+
+    OK = "ok"
+    NO_TEXT = "no_text"
+    ENCRYPTED = "encrypted"
+    CORRUPT = "corrupt"
+    UNSUPPORTED = "unsupported"
+    TIMEOUT = "timeout"
+    ERROR = "error"
+
+
+class Span(Frozen):
+    """Character offsets ``[start, end)`` into :attr:`Document.text`."""
+
+    start: int
+    end: int
+
+
+class BoxRef(Frozen):
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+class PartialDate(Frozen):
+    """A date as precise as the resume gives it: a year, or a month of a year."""
+
+    year: int
+    month: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}" if self.month else f"{self.year:04d}"
+
+
+class DateRange(Frozen):
+    text: str
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    current: bool = False
+
+
+class Line(Frozen):
+    """One line of text in reading order, with the typography that shaped it."""
+
+    text: str
+    span: Span
+    page: int = 1
+    column: int = 0
+    size: float = 0.0
+    bold: bool = False
+    box: BoxRef | None = None
+
+
+class Block(Frozen):
+    """A paragraph-like run of lines: a heading, a bullet, or prose."""
+
+    kind: Literal["heading", "bullet", "paragraph"]
+    text: str
+    span: Span
+    page: int = 1
+    lines: tuple[Line, ...] = ()
+    marker: str | None = None
+
+
+class Bullet(Frozen):
+    text: str
+    span: Span
+    page: int = 1
+    marker: str | None = None
+
+
+class Entry(Frozen):
+    """One job, project or degree: its header fields and its bullets."""
+
+    title: str | None = None
+    organisation: str | None = None
+    location: str | None = None
+    dates: DateRange | None = None
+    header: str = ""
+    span: Span
+    bullets: tuple[Bullet, ...] = ()
+    text: str = ""
+
+
+class Section(Frozen):
+    kind: SectionKind
+    heading: str | None = None
+    span: Span
+    page: int = 1
+    blocks: tuple[Block, ...] = ()
+    entries: tuple[Entry, ...] = ()
+
+
+class Link(Frozen):
+    url: str
+    kind: LinkKind
+    text: str | None = None
+    page: int | None = None
+    source: Literal["annotation", "text"] = "text"
+
+
+class LayoutInfo(Frozen):
+    """What the layout stage noticed about the pages."""
+
+    pages: int = 0
+    multi_column_pages: tuple[int, ...] = ()
+    chars: int = 0
+    unreadable_chars: int = 0
+    images: int = 0
+
+
+class Document(Frozen):
+    """A parsed resume or portfolio document."""
+
+    schema_version: int = SCHEMA_VERSION
+    source: str
+    format: Literal["pdf", "docx", "markdown", "text"]
+    engine: str | None = None
+    sha256: str = ""
+    text: str
+    lines: tuple[Line, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    sections: tuple[Section, ...] = ()
+    links: tuple[Link, ...] = ()
+    layout: LayoutInfo = Field(default_factory=LayoutInfo)
+    warnings: tuple[str, ...] = ()
+
+    def section(self, kind: SectionKind) -> Section | None:
+        return next((s for s in self.sections if s.kind == kind), None)
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return tuple(e for s in self.sections for e in s.entries)
+
+    def reading_text(self) -> str:
+        """The document as paragraphs in reading order, one block per paragraph."""
+        return "\n\n".join(block.text for block in self.blocks)

@@ -1,0 +1,172 @@
+"""PDF to Document: checks, limits and error mapping around an extraction engine.
+
+Every way a PDF can fail ends here as a :class:`DocumentError` with a status
+and one line a recruiter can act on; nothing else escapes. A damaged page is
+skipped with a warning, so a file that a careful reader could still read is
+still read.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable, Iterator
+
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+from screener.document import Document, LayoutInfo, Link, Status
+from screener.errors import DocumentError
+from screener.ingest import pdfplumber_engine
+from screener.ingest.limits import Limits, time_limit
+from screener.ingest.words import PageWords
+from screener.layout.page_lines import page_lines
+from screener.structure.builder import build_document
+from screener.structure.links import classify, normalise_url
+from screener.structure.source import SourceLine
+from screener.vocabulary import Vocabulary
+
+PageReader = Callable[[Path, int], Iterator[PageWords]]
+ENGINES: dict[str, PageReader] = {pdfplumber_engine.NAME: pdfplumber_engine.iter_pages}
+DEFAULT_ENGINE = pdfplumber_engine.NAME
+
+#: A PDF whose words are mostly not word-like (failed OCR, glyph garbage) has no usable text.
+MIN_WORDLIKE_SHARE = 0.25
+#: How far into a file to look for the PDF header.
+HEADER_WINDOW = 1024
+
+# pdfminer logs every oddity of a damaged file; our per-file message says what matters.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+
+def _wordlike(text: str) -> bool:
+    letters = sum(1 for c in text if c.isalpha())
+    return letters >= 2 and letters >= 0.6 * len(text)
+
+
+def _check_header(path: Path, limits: Limits) -> None:
+    size = path.stat().st_size
+    if size == 0:
+        raise DocumentError(Status.NO_TEXT, "the file is empty (0 bytes)")
+    if size > limits.max_bytes:
+        raise DocumentError(Status.ERROR, f"the file is {size / 1e6:.1f} MB; the limit is {limits.max_bytes / 1e6:.0f} MB")
+    with path.open("rb") as handle:
+        head = handle.read(HEADER_WINDOW)
+    if b"%PDF-" not in head:
+        raise DocumentError(Status.CORRUPT, "not a PDF file (no %PDF header)")
+
+
+def _describe_failure(exc: BaseException) -> DocumentError:
+    """Map an engine's exception to a status and a one-line message."""
+    chain = [exc]
+    while chain[-1].__cause__ or chain[-1].__context__:
+        chain.append(chain[-1].__cause__ or chain[-1].__context__)  # type: ignore[arg-type]
+        if len(chain) > 8:
+            break
+    for item in chain:
+        if isinstance(item, PDFPasswordIncorrect):
+            return DocumentError(Status.ENCRYPTED, "the PDF needs a password")
+        if isinstance(item, PDFEncryptionError):
+            detail = str(item)
+            if "PubSec" in detail or "Recipients" in detail:
+                return DocumentError(Status.ENCRYPTED, "the PDF is encrypted for named recipients (certificate security)")
+            return DocumentError(Status.CORRUPT, "the PDF's encryption dictionary is damaged or of an unknown kind")
+    name = type(exc).__name__
+    detail = " ".join(str(exc).split())[:120]
+    return DocumentError(Status.CORRUPT, f"the PDF is damaged and cannot be read ({name}: {detail})" if detail else f"the PDF is damaged and cannot be read ({name})")
+
+
+def _read_pages(path: Path, engine: PageReader, limits: Limits) -> tuple[list[PageWords], list[str]]:
+    pages: list[PageWords] = []
+    warnings: list[str] = []
+    iterator = engine(path, limits.max_pages + 1)
+    while True:
+        try:
+            page = next(iterator)
+        except StopIteration:
+            break
+        except DocumentError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any engine failure becomes a status
+            if not pages:
+                raise _describe_failure(exc) from None
+            warnings.append(f"stopped at page {len(pages) + 1}: {type(exc).__name__}")
+            break
+        if len(pages) == limits.max_pages:
+            warnings.append(f"only the first {limits.max_pages} pages were read")
+            break
+        pages.append(page)
+    return pages, warnings
+
+
+def _no_text_reason(pages: list[PageWords]) -> str:
+    if not pages:
+        return "the PDF has no pages"
+    if sum(p.unreadable_chars for p in pages) > 0:
+        return "the text cannot be decoded (fonts without a Unicode map)"
+    if any(p.image_count for p in pages):
+        return "no text layer: the PDF is scanned or image-only"
+    return "the PDF has no text"
+
+
+def _check_text(pages: list[PageWords]) -> None:
+    words = [w.text for p in pages for w in p.words]
+    wordlike = sum(1 for w in words if _wordlike(w))
+    if not words or wordlike == 0:
+        raise DocumentError(Status.NO_TEXT, _no_text_reason(pages))
+    if wordlike / len(words) < MIN_WORDLIKE_SHARE:
+        if any(p.image_count for p in pages):
+            raise DocumentError(Status.NO_TEXT, "the text layer is unreadable: a scan with failed OCR")
+        raise DocumentError(Status.NO_TEXT, "the text layer is unreadable glyph garbage")
+
+
+def _annotation_links(pages: list[PageWords], vocab: Vocabulary) -> list[Link]:
+    links = []
+    for page in pages:
+        for link in page.links:
+            text = " ".join(w.text for w in page.words if w.x0 >= link.box.x0 - 1 and w.x1 <= link.box.x1 + 1 and w.top >= link.box.top - 2 and w.bottom <= link.box.bottom + 2)
+            url = normalise_url(link.uri) if not link.uri.casefold().startswith(("mailto:", "tel:")) else link.uri
+            links.append(Link(url=url, kind=classify(url, vocab), text=text or None, page=page.number, source="annotation"))
+    return links
+
+
+def pdf_lines(pages: list[PageWords]) -> tuple[list[SourceLine], LayoutInfo]:
+    lines: list[SourceLine] = []
+    multi: list[int] = []
+    next_column = 0
+    for page in pages:
+        layout = page_lines(page, first_column=next_column)
+        lines.extend(layout.lines)
+        next_column = max((line.column for line in layout.lines), default=next_column) + 1
+        if layout.multi_column:
+            multi.append(page.number)
+    info = LayoutInfo(
+        pages=len(pages),
+        multi_column_pages=tuple(multi),
+        chars=sum(p.char_count for p in pages),
+        unreadable_chars=sum(p.unreadable_chars for p in pages),
+        images=sum(p.image_count for p in pages),
+    )
+    return lines, info
+
+
+def read_pdf(path: Path, vocab: Vocabulary, *, engine: str = DEFAULT_ENGINE, limits: Limits | None = None, source: str | None = None, sha256: str = "") -> Document:
+    """Parse a PDF into a Document, or raise DocumentError with a status."""
+    limits = limits or Limits()
+    if engine not in ENGINES:
+        raise DocumentError(Status.ERROR, f"unknown PDF engine {engine!r} (choose from {', '.join(sorted(ENGINES))})")
+    _check_header(path, limits)
+    with time_limit(limits.time_limit, "reading the PDF"):
+        pages, warnings = _read_pages(path, ENGINES[engine], limits)
+        _check_text(pages)
+        lines, info = pdf_lines(pages)
+        return build_document(
+            lines,
+            source=source or path.name,
+            format="pdf",
+            vocab=vocab,
+            engine=engine,
+            sha256=sha256,
+            annotation_links=_annotation_links(pages, vocab),
+            layout=info,
+            warnings=tuple(warnings),
+        )

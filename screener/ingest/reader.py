@@ -1,0 +1,78 @@
+"""One entry point from a file on disk to a Document, whatever its format.
+
+Nothing but :class:`DocumentError` leaves :func:`read_document`: an
+unexpected exception in a reader is a bug, but a batch must go on, so it is
+reported as that file's ``error`` status with the exception's name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from screener.document import Document, Status
+from screener.errors import DocumentError
+from screener.ingest import docx_reader, markdown_reader, text_reader
+from screener.ingest.limits import Limits, time_limit
+from screener.ingest.pdf import DEFAULT_ENGINE, read_pdf
+from screener.structure.builder import build_document
+from screener.structure.links import classify
+from screener.document import Link
+from screener.vocabulary import Vocabulary
+
+SUPPORTED_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
+LINE_READERS = {"docx": docx_reader.read_lines, "markdown": markdown_reader.read_lines, "text": text_reader.read_lines}
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def format_of(path: Path) -> str:
+    kind = SUPPORTED_SUFFIXES.get(path.suffix.casefold())
+    if kind is None:
+        raise DocumentError(Status.UNSUPPORTED, f"unsupported file type {path.suffix or '(none)'}; screener reads .pdf, .docx, .md and .txt")
+    return kind
+
+
+def read_document(
+    path: Path,
+    vocab: Vocabulary,
+    *,
+    engine: str = DEFAULT_ENGINE,
+    limits: Limits | None = None,
+    source: str | None = None,
+) -> Document:
+    """Read and structure one file; raise DocumentError with a status on failure."""
+    limits = limits or Limits()
+    path = Path(path)
+    try:
+        if not path.is_file():
+            raise DocumentError(Status.ERROR, "the file does not exist or is not a regular file")
+        kind = format_of(path)
+        sha = file_sha256(path)
+        name = source or path.name
+        if kind == "pdf":
+            return read_pdf(path, vocab, engine=engine, limits=limits, source=name, sha256=sha)
+        with time_limit(limits.time_limit, f"reading the {kind} file"):
+            lines = LINE_READERS[kind](path)
+            links = []
+            if kind == "docx":
+                links = [Link(url=url, kind=classify(url, vocab), source="annotation") for url in docx_reader.read_links(path)]
+            return build_document(lines, source=name, format=kind, vocab=vocab, sha256=sha, annotation_links=links)
+    except DocumentError:
+        raise
+    except PermissionError:
+        raise DocumentError(Status.ERROR, "permission denied reading the file") from None
+    except OSError as exc:
+        raise DocumentError(Status.ERROR, f"the file could not be read ({exc.strerror or type(exc).__name__})") from None
+    except RecursionError:
+        raise DocumentError(Status.CORRUPT, "the file nests objects too deeply to read") from None
+    except MemoryError:
+        raise DocumentError(Status.ERROR, "the file needs more memory than allowed") from None
+    except Exception as exc:  # noqa: BLE001 - a batch never stops for one file
+        raise DocumentError(Status.ERROR, f"unexpected failure while reading ({type(exc).__name__})") from None

@@ -1,0 +1,84 @@
+"""A page of positioned words to reader-neutral lines in reading order.
+
+Segments that stand on one baseline inside a column are one printed row
+(a title and the date right-aligned beside it, a bullet glyph and its text);
+they become one line whose cells are separated by a tab, so later stages can
+still tell the title from the date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from screener.document import BoxRef
+from screener.ingest.words import PageWords
+from screener.layout.lines import SAME_BASELINE_EM, Segment, page_segments
+from screener.layout.reading_order import Column, reading_order
+from screener.structure.source import CELL_SEPARATOR, SourceLine
+
+#: A vertical gap larger than this share of the line height starts a new paragraph.
+PARAGRAPH_GAP = 0.65
+#: A font-size change larger than this ratio starts a new paragraph.
+SIZE_CHANGE = 1.15
+#: A split column counts towards a multi-column page when it holds this many lines.
+MIN_COLUMN_LINES = 4
+
+
+@dataclass
+class PageLayout:
+    lines: list[SourceLine]
+    multi_column: bool
+
+
+def _rows(segments: list[Segment]) -> list[list[Segment]]:
+    rows: list[list[Segment]] = []
+    for seg in segments:
+        if rows and abs(seg.baseline - rows[-1][0].baseline) <= SAME_BASELINE_EM * max(seg.size, 1.0) and seg.x0 >= rows[-1][-1].x0:
+            rows[-1].append(seg)
+        else:
+            rows.append([seg])
+    return rows
+
+
+def _line(row: list[Segment], page: int, column: int, column_x0: float) -> SourceLine:
+    words = [w for seg in row for w in seg.words]
+    letters = [w for w in words if any(c.isalpha() for c in w.text)]
+    sizes = sorted(w.size for w in words)
+    box = BoxRef(page=page, x0=min(s.x0 for s in row), top=min(s.top for s in row), x1=max(s.x1 for s in row), bottom=max(s.bottom for s in row))
+    return SourceLine(
+        text=CELL_SEPARATOR.join(seg.text for seg in row),
+        page=page,
+        column=column,
+        size=sizes[len(sizes) // 2],
+        bold=bool(letters) and sum(1 for w in letters if w.bold) * 2 > len(letters),
+        box=box,
+        indent=box.x0 - column_x0,
+    )
+
+
+def _column_lines(column: Column, page: int, index: int) -> list[SourceLine]:
+    column_x0 = min(s.x0 for s in column.segments)
+    lines: list[SourceLine] = []
+    previous: SourceLine | None = None
+    for row in _rows(column.segments):
+        line = _line(row, page, index, column_x0)
+        new_block = previous is None
+        if previous is not None and previous.box is not None and line.box is not None:
+            height = max(previous.box.bottom - previous.box.top, 1.0)
+            gap = line.box.top - previous.box.bottom
+            sizes = sorted((previous.size or 1.0, line.size or 1.0))
+            new_block = gap > PARAGRAPH_GAP * height or gap < -height or sizes[1] / sizes[0] > SIZE_CHANGE
+        lines.append(replace(line, new_block=new_block))
+        previous = line
+    return lines
+
+
+def page_lines(page: PageWords, first_column: int = 0) -> PageLayout:
+    """Lines of one page in reading order; columns are numbered from ``first_column``."""
+    columns = reading_order(page_segments(list(page.words)))
+    lines: list[SourceLine] = []
+    for offset, column in enumerate(columns):
+        if column.segments:
+            lines.extend(_column_lines(column, page.number, first_column + offset))
+    substantial = [c for c in columns if c.split and len(_rows(c.segments)) >= MIN_COLUMN_LINES]
+    return PageLayout(lines=lines, multi_column=len(substantial) >= 2)

@@ -1,0 +1,128 @@
+"""Date ranges as resumes print them, parsed into partial dates.
+
+"Mar 2022 – Present", "2019 – 2021", "03/2020 - 11/2022", "Summer 2018",
+"Jan. 2021 – Current", "2017–2019", "June 2015 - Aug 2017", "2020-05 to now".
+Month, season and "present" words come from the vocabulary, so another
+language's month names are a data change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from screener.document import DateRange, PartialDate
+from screener.vocabulary import Vocabulary
+
+#: Years outside this range are not taken for dates (phone numbers, ids).
+EARLIEST_YEAR = 1950
+LATEST_YEAR = 2100
+
+RANGE_SEPARATOR = r"\s*(?:-{1,2}|–|—|‐|‑|−|~|→|➔|⇒|\bto\b|\buntil\b|\btill\b|\bthrough\b|\bthru\b)\s*"
+
+
+@dataclass(frozen=True)
+class FoundRange:
+    value: DateRange
+    start: int
+    end: int
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    range: re.Pattern[str]
+    single: re.Pattern[str]
+
+
+@lru_cache(maxsize=8)
+def _patterns(months: str, seasons: str, present: str) -> _Patterns:
+    year = r"(?:19|20)\d\d"
+    date = (
+        rf"(?:(?:(?P<{{p}}season>{seasons})\s+(?P<{{p}}syear>{year}))"
+        rf"|(?:(?P<{{p}}month>{months})\.?,?\s*(?:'|’)?(?P<{{p}}myear>{year}))"
+        rf"|(?:(?P<{{p}}mnum>0?[1-9]|1[0-2])\s*[/.]\s*(?P<{{p}}nyear>{year}))"
+        rf"|(?:(?P<{{p}}iyear>{year})\s*[-/.]\s*(?P<{{p}}imonth>0[1-9]|1[0-2])(?![\d]))"
+        rf"|(?P<{{p}}year>{year}))"
+    )
+    start = date.replace("{p}", "a")
+    end = date.replace("{p}", "b")
+    rng = rf"(?<![\w/]){start}{RANGE_SEPARATOR}(?:(?P<present>{present})\b|{end})(?![\w/])"
+    single = rf"(?<![\w/.]){start}(?![\w/])"
+    return _Patterns(re.compile(rng, re.IGNORECASE), re.compile(single, re.IGNORECASE))
+
+
+def _compile(vocab: Vocabulary) -> _Patterns:
+    months = _alternation([name for names in vocab.months.values() for name in names])
+    seasons = _alternation(list(vocab.seasons))
+    present = _alternation(vocab.present_words)
+    return _patterns(months, seasons, present)
+
+
+def _side(match: re.Match[str], p: str, vocab: Vocabulary, is_end: bool) -> PartialDate | None:
+    g = match.groupdict()
+    try:
+        if g.get(f"{p}season"):
+            first, last = vocab.seasons[g[f"{p}season"].casefold()]
+            year = int(g[f"{p}syear"])
+            month = last if is_end else first
+            if not is_end and first > last:  # winter 2019 starts in December 2019
+                pass
+            elif is_end and first > last:
+                year += 1
+            return PartialDate(year=year, month=month)
+        if g.get(f"{p}month"):
+            return PartialDate(year=int(g[f"{p}myear"]), month=vocab.month_numbers[g[f"{p}month"].casefold().rstrip(".")])
+        if g.get(f"{p}mnum"):
+            return PartialDate(year=int(g[f"{p}nyear"]), month=int(g[f"{p}mnum"]))
+        if g.get(f"{p}iyear"):
+            return PartialDate(year=int(g[f"{p}iyear"]), month=int(g[f"{p}imonth"]))
+        if g.get(f"{p}year"):
+            return PartialDate(year=int(g[f"{p}year"]))
+    except (KeyError, ValueError):
+        return None
+    return None
+
+
+def _plausible(date: PartialDate | None) -> bool:
+    return date is None or EARLIEST_YEAR <= date.year <= LATEST_YEAR
+
+
+def find_date_ranges(text: str, vocab: Vocabulary) -> list[FoundRange]:
+    """Every date range in ``text``, left to right; a lone date is a range of itself."""
+    patterns = _compile(vocab)
+    found: list[FoundRange] = []
+    taken: list[tuple[int, int]] = []
+    for match in patterns.range.finditer(text):
+        start = _side(match, "a", vocab, is_end=False)
+        current = bool(match.group("present"))
+        end = None if current else _side(match, "b", vocab, is_end=True)
+        if start is None or not (_plausible(start) and _plausible(end)):
+            continue
+        if end is not None and (end.year, end.month or 12) < (start.year, start.month or 1):
+            continue
+        found.append(FoundRange(DateRange(text=match.group(0).strip(), start=start, end=end, current=current), match.start(), match.end()))
+        taken.append((match.start(), match.end()))
+    for match in patterns.single.finditer(text):
+        if any(a <= match.start() < b for a, b in taken):
+            continue
+        start = _side(match, "a", vocab, is_end=False)
+        if start is None or not _plausible(start):
+            continue
+        end = _side(match, "a", vocab, is_end=True) if match.group("aseason") else start
+        found.append(FoundRange(DateRange(text=match.group(0).strip(), start=start, end=end), match.start(), match.end()))
+    found.sort(key=lambda f: f.start)
+    return found
+
+
+def best_date_range(text: str, vocab: Vocabulary) -> FoundRange | None:
+    """The range an entry header most likely means: a true range beats a lone year."""
+    found = find_date_ranges(text, vocab)
+    if not found:
+        return None
+    ranges = [f for f in found if f.value.current or f.value.end != f.value.start]
+    return (ranges or found)[0]

@@ -1,0 +1,40 @@
+"""The reader-neutral line: what each format reader hands to the structure stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from screener.document import BoxRef
+
+#: Separates the cells of one printed row (a title and the date right-aligned beside it).
+CELL_SEPARATOR = "\t"
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """One line of a document in reading order, with what its reader knows of it.
+
+    ``heading_level`` and ``list_item`` are set by readers whose format says so
+    (DOCX styles, Markdown syntax); PDF lines leave them unset and let
+    typography decide. ``new_block`` marks a paragraph break the reader saw
+    (a blank line, a vertical gap, a new column or page).
+    """
+
+    text: str
+    page: int = 1
+    column: int = 0
+    size: float = 0.0
+    bold: bool = False
+    box: BoxRef | None = None
+    heading_level: int | None = None
+    list_item: bool = False
+    new_block: bool = False
+    indent: float = 0.0
+
+    @property
+    def cells(self) -> list[str]:
+        return [c.strip() for c in self.text.split(CELL_SEPARATOR) if c.strip()]
+
+    @property
+    def plain(self) -> str:
+        return " ".join(self.text.replace(CELL_SEPARATOR, " ").split())

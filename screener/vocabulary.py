@@ -1,0 +1,113 @@
+"""The document vocabulary (``skill_taxonomy/document.yaml``), loaded and checked.
+
+Heading variants, title and degree words, month names and link hosts are data:
+adding a heading variant is an edit to the YAML file, never to code.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from screener.document import LinkKind, SectionKind
+from screener.errors import ConfigError
+
+VOCABULARY_RESOURCE = "document.yaml"
+
+
+def normalise_heading(text: str) -> str:
+    """Lower-case a heading and strip numbering, punctuation and spacing tricks.
+
+    "02. PROFESSIONAL  EXPERIENCE:" and "E X P E R I E N C E" both become
+    comparable with the plain variants in the vocabulary.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold().replace("&", " and ")
+    text = re.sub(r"^[\s\d.)(\-–—•|/#:]+", "", text)
+    text = re.sub(r"[^\w\s'+-]", " ", text)
+    text = " ".join(text.split())
+    if re.fullmatch(r"(?:\w )+\w", text):  # letter-spaced: "e x p e r i e n c e"
+        text = text.replace(" ", "")
+    return text
+
+
+class Vocabulary(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: int
+    sections: dict[SectionKind, list[str]]
+    title_words: list[str]
+    degree_words: list[str]
+    organisation_words: list[str]
+    present_words: list[str]
+    months: dict[int, list[str]]
+    seasons: dict[str, tuple[int, int]]
+    bullet_markers: list[str]
+    link_hosts: dict[LinkKind, list[str]]
+
+    @field_validator("months")
+    @classmethod
+    def _twelve_months(cls, months: dict[int, list[str]]) -> dict[int, list[str]]:
+        if sorted(months) != list(range(1, 13)):
+            raise ValueError("months must name each of 1..12")
+        return months
+
+    @cached_property
+    def heading_kinds(self) -> dict[str, SectionKind]:
+        """Normalised heading variant -> section kind."""
+        table: dict[str, SectionKind] = {}
+        for kind, variants in self.sections.items():
+            for variant in variants:
+                key = normalise_heading(variant)
+                if key in table and table[key] != kind:
+                    raise ConfigError(f"{VOCABULARY_RESOURCE}: heading {variant!r} is listed under both {table[key].value} and {kind.value}")
+                table[key] = kind
+        return table
+
+    @cached_property
+    def month_numbers(self) -> dict[str, int]:
+        return {name.casefold(): number for number, names in self.months.items() for name in names}
+
+    def section_kind(self, heading: str) -> SectionKind | None:
+        return self.heading_kinds.get(normalise_heading(heading))
+
+
+def _check_duplicates(data: dict, origin: str) -> None:
+    seen: dict[str, str] = {}
+    for kind, variants in (data.get("sections") or {}).items():
+        for variant in variants or []:
+            key = normalise_heading(str(variant))
+            if key in seen and seen[key] != kind:
+                raise ConfigError(f"{origin}: heading {variant!r} is listed under both {seen[key]} and {kind}")
+            seen[key] = kind
+
+
+def parse_vocabulary(data: object, origin: str) -> Vocabulary:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{origin}: expected a mapping at the top level")
+    _check_duplicates(data, origin)
+    try:
+        return Vocabulary.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
+        raise ConfigError(f"{origin}: {problems}") from None
+
+
+def load_vocabulary(path: Path | None = None) -> Vocabulary:
+    """Load the bundled vocabulary, or the file at ``path``."""
+    if path is None:
+        origin = f"skill_taxonomy/{VOCABULARY_RESOURCE}"
+        text = resources.files("skill_taxonomy").joinpath(VOCABULARY_RESOURCE).read_text(encoding="utf-8")
+    else:
+        origin = str(path)
+        text = Path(path).read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{origin}: not valid YAML ({exc})") from None
+    return parse_vocabulary(data, origin)

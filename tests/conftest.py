@@ -1,0 +1,27 @@
+"""Shared fixtures: the vocabulary, the shared corpus (skipped where absent), PDF rendering."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from screener.vocabulary import Vocabulary, load_vocabulary
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("SCREENER_SHARED", REPO.parent / "shared"))
+CORPUS = SHARED / "corpus"
+
+
+@pytest.fixture(scope="session")
+def vocab() -> Vocabulary:
+    return load_vocabulary()
+
+
+def corpus_dir(name: str) -> Path:
+    """A folder of the shared corpus, or a clean skip where ../shared is absent."""
+    folder = CORPUS / name
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent: the shared corpus is not beside this checkout")
+    return folder

@@ -1,0 +1,168 @@
+"""The structure stage on reader-neutral lines: headings, sections, entries, bullets."""
+
+from __future__ import annotations
+
+import pytest
+
+from screener.document import BoxRef, SectionKind
+from screener.structure.builder import build_document
+from screener.structure.source import SourceLine
+
+
+def pdf_line(text, top, *, x0=50.0, size=10.0, bold=False, new_block=False, column=0, page=1):
+    box = BoxRef(page=page, x0=x0, top=top, x1=x0 + 6 * len(text), bottom=top + size)
+    return SourceLine(text=text, page=page, column=column, size=size, bold=bold, box=box, new_block=new_block)
+
+
+def build(lines, vocab, fmt="pdf"):
+    return build_document(lines, source="test", format=fmt, vocab=vocab)
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind"),
+    [
+        ("Professional Experience", SectionKind.EXPERIENCE),
+        ("EMPLOYMENT HISTORY", SectionKind.EXPERIENCE),
+        ("Work History:", SectionKind.EXPERIENCE),
+        ("E X P E R I E N C E", SectionKind.EXPERIENCE),
+        ("Toolbox", SectionKind.SKILLS),
+        ("Skills & Tools", SectionKind.SKILLS),
+        ("Selected Projects", SectionKind.PROJECTS),
+        ("About Me", SectionKind.SUMMARY),
+        ("Licenses & Certifications", SectionKind.CERTIFICATIONS),
+        ("Publications", SectionKind.PUBLICATIONS),
+        ("Education", SectionKind.EDUCATION),
+        ("Portfolio", SectionKind.PORTFOLIO),
+        ("02. Education", SectionKind.EDUCATION),
+    ],
+)
+def test_when_a_heading_variant_is_printed_then_its_section_kind_is_found(vocab, heading, kind):
+    doc = build([pdf_line("Ada Example", 20, size=18, bold=True), pdf_line(heading, 60, bold=True, new_block=True), pdf_line("Some words under it.", 75)], vocab)
+    assert [s.kind for s in doc.sections] == [SectionKind.CONTACT, kind]
+    assert doc.sections[1].heading == heading
+
+
+def test_when_the_name_is_large_then_it_does_not_open_a_section(vocab):
+    doc = build([pdf_line("Ada Example", 20, size=22, bold=True), pdf_line("ada@example.com", 45), pdf_line("Experience", 80, size=13, bold=True, new_block=True)], vocab)
+    assert doc.sections[0].kind == SectionKind.CONTACT
+    assert "Ada Example" in doc.text[doc.sections[0].span.start : doc.sections[0].span.end]
+
+
+def test_when_a_large_unknown_heading_follows_a_known_one_then_it_opens_an_other_section(vocab):
+    lines = [
+        pdf_line("Ada Example", 20, size=22, bold=True),
+        pdf_line("Experience", 60, size=13, bold=True, new_block=True),
+        pdf_line("Volunteering Adventures", 200, size=13, bold=True, new_block=True),
+        pdf_line("Helped at a food bank every week and ran the volunteer rota for two years.", 215),
+    ]
+    assert [s.kind for s in build(lines, vocab).sections] == [SectionKind.CONTACT, SectionKind.EXPERIENCE, SectionKind.OTHER]
+
+
+def test_when_an_entry_has_a_title_line_and_bullets_then_fields_are_split(vocab):
+    lines = [
+        pdf_line("Experience", 60, size=13, bold=True, new_block=True),
+        pdf_line("Senior AI Engineer — Northwind Health\tMar 2022 – Present", 80, bold=True, new_block=True),
+        pdf_line("Austin, TX", 92),
+        pdf_line("• Shipped a RAG assistant serving 40k tickets a month; cut p95", 106, new_block=True),
+        pdf_line("latency to 900 ms.", 118, x0=60),
+        pdf_line("• Built evals for answer faithfulness.", 130),
+        pdf_line("ML Engineer, Acme Corp\t2019 – 2021", 150, bold=True, new_block=True),
+        pdf_line("- Trained churn models in XGBoost.", 164, new_block=True),
+    ]
+    doc = build(lines, vocab)
+    first, second = doc.section(SectionKind.EXPERIENCE).entries
+    assert (first.title, first.organisation, first.location) == ("Senior AI Engineer", "Northwind Health", "Austin, TX")
+    assert first.dates.current and str(first.dates.start) == "2022-03"
+    assert [b.text for b in first.bullets] == [
+        "Shipped a RAG assistant serving 40k tickets a month; cut p95 latency to 900 ms.",
+        "Built evals for answer faithfulness.",
+    ]
+    assert (second.title, second.organisation, str(second.dates.start), str(second.dates.end)) == ("ML Engineer", "Acme Corp", "2019", "2021")
+    assert [b.marker for b in second.bullets] == ["-"]
+
+
+def test_when_a_wrapped_bullet_line_is_not_indented_then_it_is_a_new_paragraph(vocab):
+    lines = [
+        pdf_line("Projects", 60, size=13, bold=True, new_block=True),
+        pdf_line("• A bullet that ends here.", 80, new_block=True),
+        pdf_line("A new paragraph at the margin.", 110, new_block=True),
+    ]
+    blocks = build(lines, vocab).sections[-1].blocks
+    assert [b.kind for b in blocks] == ["bullet", "paragraph"]
+
+
+def test_when_an_entry_has_prose_without_markers_then_each_paragraph_is_a_bullet(vocab):
+    lines = [
+        pdf_line("Projects", 60, size=13, bold=True, new_block=True),
+        pdf_line("Support Assistant\t2023", 80, bold=True, new_block=True),
+        pdf_line("Deployed a retrieval assistant for the support team and measured deflection weekly.", 95, new_block=True),
+    ]
+    entry = build(lines, vocab).section(SectionKind.PROJECTS).entries[0]
+    assert entry.title == "Support Assistant"
+    assert [b.marker for b in entry.bullets] == [None]
+
+
+def test_when_a_page_number_sits_between_bullets_then_it_is_not_an_entry(vocab):
+    lines = [
+        pdf_line("Experience", 60, size=13, bold=True, new_block=True),
+        pdf_line("Data Scientist, Lakeside Labs\t2018 – 2020", 80, bold=True, new_block=True),
+        pdf_line("• Built features.", 95, new_block=True),
+        pdf_line("2", 780, new_block=True),
+        pdf_line("• Deployed the model.", 40, new_block=True, page=2),
+    ]
+    entries = build(lines, vocab).section(SectionKind.EXPERIENCE).entries
+    assert len(entries) == 1 and len(entries[0].bullets) == 2
+
+
+def test_when_two_dated_headers_follow_each_other_then_they_are_two_entries(vocab):
+    lines = [
+        pdf_line("Education", 60, size=13, bold=True, new_block=True),
+        pdf_line("M.S. Computer Science, Lakeside University\t2014 – 2016", 80, new_block=True),
+        pdf_line("B.S. Mathematics, Hillview College\t2010 – 2014", 94),
+    ]
+    entries = build(lines, vocab).section(SectionKind.EDUCATION).entries
+    assert [(e.title, e.organisation) for e in entries] == [("M.S. Computer Science", "Lakeside University"), ("B.S. Mathematics", "Hillview College")]
+
+
+def test_when_markdown_headings_are_explicit_then_deeper_levels_head_entries(vocab):
+    lines = [
+        SourceLine("Ada Example", heading_level=1, new_block=True),
+        SourceLine("Experience", heading_level=2, new_block=True),
+        SourceLine("Staff ML Engineer — Fabrikam", heading_level=3, new_block=True),
+        SourceLine("Jan 2020 – Present", new_block=True),
+        SourceLine("- Owned the feature store.", list_item=True, new_block=True),
+    ]
+    doc = build(lines, vocab, fmt="markdown")
+    assert [s.kind for s in doc.sections] == [SectionKind.CONTACT, SectionKind.EXPERIENCE]
+    entry = doc.section(SectionKind.EXPERIENCE).entries[0]
+    assert (entry.title, entry.organisation, entry.dates.current) == ("Staff ML Engineer", "Fabrikam", True)
+    assert [b.text for b in entry.bullets] == ["Owned the feature store."]
+
+
+def test_when_spans_are_taken_then_they_point_at_the_text(vocab):
+    lines = [pdf_line("Experience", 60, size=13, bold=True, new_block=True), pdf_line("Engineer, Foo Inc\t2019 – 2020", 80, new_block=True), pdf_line("• Did a thing.", 95, new_block=True)]
+    doc = build(lines, vocab)
+    for block in doc.blocks:
+        assert doc.text[block.span.start : block.span.end] == block.text
+    bullet = doc.entries[0].bullets[0]
+    assert "Did a thing." in doc.text[bullet.span.start : bullet.span.end]
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("https://github.com/ada", "github"),
+        ("https://www.linkedin.com/in/ada", "linkedin"),
+        ("https://huggingface.co/ada", "huggingface"),
+        ("https://www.kaggle.com/ada", "kaggle"),
+        ("https://scholar.google.com/citations?user=x", "scholar"),
+        ("https://arxiv.org/abs/2401.00001", "arxiv"),
+        ("https://ada.dev", "personal_site"),
+        ("mailto:ada@example.com", "email"),
+        ("https://twitter.com/ada", "other"),
+    ],
+)
+def test_when_a_link_is_printed_then_it_is_classified(vocab, url, kind):
+    text = url.removeprefix("mailto:")
+    doc = build([pdf_line(f"Links: {text}", 20)], vocab)
+    assert [link.kind.value for link in doc.links] == [kind]
