@@ -28,7 +28,7 @@ fidelity: install
 	else echo "$(SHARED)/corpus is absent: nothing to measure"; fi
 
 bench: install
-	$(BIN)/python -m screener.bench samples/resumes
+	$(BIN)/python -m screener.bench samples/resumes $(wildcard $(SHARED)/corpus/realworld)
 
 lint: install
 	$(BIN)/ruff check screener tests samples

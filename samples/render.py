@@ -79,7 +79,7 @@ import textwrap
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
@@ -99,7 +99,7 @@ EXTENSIONS = {
     "markdown": ".md",
     "text": ".txt",
 }
-FIXED_DATE = dt.datetime(2024, 1, 15, 9, 30, 0, tzinfo=dt.timezone.utc)
+FIXED_DATE = dt.datetime(2024, 1, 15, 9, 30, 0, tzinfo=dt.UTC)
 
 # --------------------------------------------------------------------------- schema
 
@@ -131,9 +131,9 @@ class _Strict(BaseModel):
 
 
 class Contact(_Strict):
-    email: Optional[str] = None
-    phone: Optional[str] = None
-    location: Optional[str] = None
+    email: str | None = None
+    phone: str | None = None
+    location: str | None = None
     links: list[str] = []
 
 
@@ -144,29 +144,29 @@ class RenderSpec(_Strict):
 
 class Entry(_Strict):
     title: str
-    organisation: Optional[str] = None
-    location: Optional[str] = None
-    dates: Optional[str] = None
-    start: Optional[str] = None
-    end: Optional[str] = None
+    organisation: str | None = None
+    location: str | None = None
+    dates: str | None = None
+    start: str | None = None
+    end: str | None = None
     bullets: list[str] = []
 
     @field_validator("start")
     @classmethod
-    def _check_start(cls, v: Optional[str]) -> Optional[str]:
+    def _check_start(cls, v: str | None) -> str | None:
         if v is not None and not re.fullmatch(_YM, v):
             raise ValueError(f"start must be YYYY or YYYY-MM, got {v!r}")
         return v
 
     @field_validator("end")
     @classmethod
-    def _check_end(cls, v: Optional[str]) -> Optional[str]:
+    def _check_end(cls, v: str | None) -> str | None:
         if v is not None and v != "present" and not re.fullmatch(_YM, v):
             raise ValueError(f"end must be YYYY, YYYY-MM or 'present', got {v!r}")
         return v
 
     @model_validator(mode="after")
-    def _check_dates(self) -> "Entry":
+    def _check_dates(self) -> Entry:
         if self.dates is None:
             if self.start or self.end:
                 raise ValueError(f"{self.title!r}: start/end given without a printed dates string")
@@ -211,13 +211,13 @@ class Section(_Strict):
         "other",
     ]
     heading: str
-    text: Optional[str] = None
-    entries: Optional[list[Entry]] = None
-    items: Optional[list[str]] = None
-    groups: Optional[dict[str, list[str]]] = None
+    text: str | None = None
+    entries: list[Entry] | None = None
+    items: list[str] | None = None
+    groups: dict[str, list[str]] | None = None
 
     @model_validator(mode="after")
-    def _check_content(self) -> "Section":
+    def _check_content(self) -> Section:
         given = {f for f in ("text", "entries", "items", "groups") if getattr(self, f) is not None}
         if len(given) != 1:
             raise ValueError(f"section {self.heading!r} needs exactly one of text/entries/items/groups")
@@ -242,17 +242,17 @@ class PortfolioProject(Entry):
 
 class Portfolio(_Strict):
     title: str
-    intro: Optional[str] = None
+    intro: str | None = None
     projects: list[PortfolioProject]
 
 
 class Resume(_Strict):
     name: str
-    headline: Optional[str] = None
+    headline: str | None = None
     contact: Contact = Contact()
     render: RenderSpec
     sections: list[Section]
-    portfolio: Optional[Portfolio] = None
+    portfolio: Portfolio | None = None
 
 
 def load_source(path: Path) -> dict:
@@ -354,7 +354,7 @@ _SQUARE_FONT_PATHS = [
 ]
 
 
-def square_bullet_font() -> Optional[str]:
+def square_bullet_font() -> str | None:
     """TTF used by reportlab for the "▪" marker (not in the standard 14 fonts)."""
     for p in _SQUARE_FONT_PATHS:
         if Path(p).exists():
@@ -546,7 +546,7 @@ class _Run:
     font: str
     size: float
     color: tuple = BLACK
-    url: Optional[str] = None
+    url: str | None = None
 
 
 class _Doc:
@@ -578,7 +578,7 @@ class _Flow:
     """A column of text that flows down the page (and onto further pages)."""
 
     def __init__(self, doc: _Doc, x: float, width: float, y: float, *, color=BLACK, accent=None,
-                 size: Optional[float] = None, top_next: float = MARGIN):
+                 size: float | None = None, top_next: float = MARGIN):
         self.d = doc
         self.x = x
         self.w = width
@@ -600,7 +600,7 @@ class _Flow:
     def space(self, n: int = GRID) -> None:
         self.y += n
 
-    def line(self, runs: list[_Run], h: int = LINE, indent: float = 0.0, right: Optional[_Run] = None,
+    def line(self, runs: list[_Run], h: int = LINE, indent: float = 0.0, right: _Run | None = None,
              align: str = "left") -> float:
         self.need(h)
         base = self.y + h - 3
@@ -656,8 +656,8 @@ class _Flow:
         for ln in self.wrap(runs, self.w - indent):
             self.line(ln, h=h, indent=indent)
 
-    def r(self, text: str, style: str = "reg", size: Optional[float] = None, color=None,
-          url: Optional[str] = None) -> _Run:
+    def r(self, text: str, style: str = "reg", size: float | None = None, color=None,
+          url: str | None = None) -> _Run:
         font = {"reg": self.d.reg, "bold": self.d.bold, "ital": self.d.ital}[style]
         return _Run(self.d.b.clean(text), font, size or self.size, color or self.color, url)
 
@@ -669,7 +669,7 @@ class _Flow:
         self.need(18 + 2 * LINE)
         base = self.line([self.r(text, "bold", self.size + 2, self.accent)], h=18)
         if self.d.t.rule:
-            self.rule(base, color=self.accent if self.color == BLACK else self.accent, lw=0.6)
+            self.rule(base, color=self.accent, lw=0.6)
         self.space(6)
 
     def bullet(self, text: str, indent: float = 2.0) -> None:
@@ -696,9 +696,7 @@ class _Flow:
             self.para([title])
             if org:
                 self.para([org])
-            tail = " ".join(x for x in [e.dates, e.location] if x)
-            if e.dates and e.location:
-                tail = f"{e.dates}{t.sep2}{e.location}"
+            tail = t.sep2.join(x for x in [e.dates, e.location] if x)
             if tail:
                 self.para([self.r(tail, "ital", size=self.size - 0.5, color=dates.color if dates else GREY)])
         else:
@@ -1122,7 +1120,7 @@ def render_person(source_path: Path, out_dir: Path = RESUMES_DIR) -> list[Path]:
     return written
 
 
-def render_all(out_dir: Path = RESUMES_DIR, slugs: Optional[list[str]] = None) -> list[Path]:
+def render_all(out_dir: Path = RESUMES_DIR, slugs: list[str] | None = None) -> list[Path]:
     written: list[Path] = []
     for path in source_paths():
         if slugs and path.stem not in slugs:
@@ -1131,7 +1129,7 @@ def render_all(out_dir: Path = RESUMES_DIR, slugs: Optional[list[str]] = None) -
     return written
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("slugs", nargs="*", help="only these people (file stems in samples/sources)")
     ap.add_argument("--out", type=Path, default=RESUMES_DIR, help="output directory")

@@ -98,21 +98,23 @@ def _read_pages(path: Path, engine: PageReader, limits: Limits) -> tuple[list[Pa
     return pages, warnings
 
 
-def _no_text_reason(pages: list[PageWords]) -> str:
+def _no_text_reason(pages: list[PageWords], truncated: bool) -> str:
     if not pages:
         return "the PDF has no pages"
     if sum(p.unreadable_chars for p in pages) > 0:
         return "the text cannot be decoded (fonts without a Unicode map)"
     if any(p.image_count for p in pages):
         return "no text layer: the PDF is scanned or image-only"
+    if truncated:
+        return f"no text on the first {len(pages)} pages (the page limit)"
     return "the PDF has no text"
 
 
-def _check_text(pages: list[PageWords]) -> None:
+def _check_text(pages: list[PageWords], truncated: bool = False) -> None:
     words = [w.text for p in pages for w in p.words]
     wordlike = sum(1 for w in words if _wordlike(w))
     if not words or wordlike == 0:
-        raise DocumentError(Status.NO_TEXT, _no_text_reason(pages))
+        raise DocumentError(Status.NO_TEXT, _no_text_reason(pages, truncated))
     if wordlike / len(words) < MIN_WORDLIKE_SHARE:
         if any(p.image_count for p in pages):
             raise DocumentError(Status.NO_TEXT, "the text layer is unreadable: a scan with failed OCR")
@@ -157,7 +159,7 @@ def read_pdf(path: Path, vocab: Vocabulary, *, engine: str = DEFAULT_ENGINE, lim
     _check_header(path, limits)
     with time_limit(limits.time_limit, "reading the PDF"):
         pages, warnings = _read_pages(path, ENGINES[engine], limits)
-        _check_text(pages)
+        _check_text(pages, truncated=len(pages) >= limits.max_pages)
         lines, info = pdf_lines(pages)
         return build_document(
             lines,

@@ -11,6 +11,7 @@ columns, and is read row by row.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from screener.layout.lines import SAME_BASELINE_EM, Segment
@@ -32,6 +33,8 @@ LINE_OVERLAP = 0.6
 #: most ``WRAP_GAP_EM`` below it, continues the same wrapped text.
 WRAP_INDENT_EM = 1.0
 WRAP_GAP_EM = 0.8
+#: A line ending in a letter and a hyphen breaks a word that continues below.
+_HYPHEN_END = re.compile(r"[^\W\d_]-$")
 #: A wrapped label runs to at most this many lines.
 MAX_LABEL_LINES = 3
 
@@ -91,9 +94,13 @@ def _bands(segments: list[Segment]) -> list[list[Segment]]:
 
 
 def _overlap_share(a: Segment, b: Segment) -> float:
-    """Share of the shorter segment's height that the two segments have in common."""
+    """Share of the taller segment's height that the two segments have in common.
+
+    The taller one decides so that small print beside a big line (a superscript,
+    a caption beside a heading) is not taken for the same line.
+    """
     common = min(a.bottom, b.bottom) - max(a.top, b.top)
-    return max(0.0, common) / max(min(a.bottom - a.top, b.bottom - b.top), 0.1)
+    return max(0.0, common) / max(a.bottom - a.top, b.bottom - b.top, 0.1)
 
 
 def _aligned(seg: Segment, others: list[Segment]) -> bool:
@@ -159,16 +166,42 @@ def _reads_as_rows(left: list[Segment], right: list[Segment], width: float) -> b
     return len(small) <= SMALL_SIDE and _aligned_share(small, large) >= ROW_ALIGNED_SHARE
 
 
+def _same_line(a: Segment, b: Segment) -> bool:
+    """True when two segments are read as one line of a table."""
+    tolerance = SAME_BASELINE_EM * max(a.size, b.size, 1.0)
+    return abs(a.baseline - b.baseline) <= tolerance or _overlap_share(a, b) >= LINE_OVERLAP
+
+
 def _rows(segments: list[Segment]) -> list[Segment]:
     """Order segments row by row (baseline), left to right within a row."""
     ordered = sorted(segments, key=lambda s: s.baseline)
     rows: list[list[Segment]] = []
     for seg in ordered:
-        if rows and seg.baseline - rows[-1][0].baseline <= SAME_BASELINE_EM * max(seg.size, 1.0):
+        if rows and _same_line(rows[-1][0], seg):
             rows[-1].append(seg)
         else:
             rows.append([seg])
-    return [seg for row in rows for seg in sorted(row, key=lambda s: s.x0)]
+    rows = [sorted(row, key=lambda s: s.x0) for row in rows]
+    return [seg for row in _keep_hyphenated_words(rows) for seg in row]
+
+
+def _keep_hyphenated_words(rows: list[list[Segment]]) -> list[list[Segment]]:
+    """Read a word broken by a hyphen at a line end whole, before what stands right of it.
+
+    When a row's first segment ends in "al-" and the next row starts with its
+    continuation below it, the rest of the row (a date beside the entry) is
+    read after that continuation instead of splitting the word.
+    """
+    out = [list(row) for row in rows]
+    for index in range(len(out) - 1):
+        row, below = out[index], out[index + 1]
+        if len(row) < 2 or not below or not _HYPHEN_END.search(row[0].text):
+            continue
+        first = below[0]
+        if first.x0 < row[0].x1 and first.x1 > row[0].x0:
+            out[index] = row[:1]
+            out[index + 1] = [first] + row[1:] + below[1:]
+    return out
 
 
 def _split_at(segments: list[Segment], gutter: tuple[float, float]) -> tuple[list[Segment], list[Segment]]:

@@ -1,9 +1,10 @@
 """Blocks to sections: a section runs from its heading to the next one.
 
 Text before the first heading is the resume's header (name, contact line).
-A heading known only from its typography counts once a worded heading has
-been seen, so a large name at the top does not open a section of its own; a
-DOCX or Markdown heading deeper than the section headings heads an entry.
+The name, the largest text, opens that header wherever a sidebar put it, and
+a headline under it stays in it. A heading known only from its typography
+counts once a worded heading has been seen; a DOCX or Markdown heading
+deeper than the section headings heads an entry.
 """
 
 from __future__ import annotations
@@ -19,23 +20,37 @@ def _section_level(drafts: list[DraftBlock]) -> int | None:
     return min(levels) if levels else None
 
 
-def _opens_section(draft: DraftBlock, seen_worded: bool, level: int | None) -> bool:
+def _opens_section(draft: DraftBlock, seen_worded: bool, level: int | None, in_contact: bool) -> bool:
     if draft.heading is None:
         return False
     if draft.heading.by_wording:
         return True
+    if in_contact:
+        return False  # a headline under the name belongs to the header
     explicit = draft.lines[0].heading_level
     if explicit is not None and level is not None:
         return explicit == level
     return seen_worded
 
 
+def _largest_size(drafts: list[DraftBlock]) -> float:
+    return max((line.size for d in drafts for line in d.lines), default=0.0)
+
+
 def build_sections(drafts: list[DraftBlock], blocks: list[Block], vocab: Vocabulary) -> list[Section]:
     level = _section_level(drafts)
+    name_size = _largest_size(drafts)
     groups: list[tuple[SectionKind, Block | None, list[Block]]] = []
     seen_worded = False
     for draft, block in zip(drafts, blocks):
-        if _opens_section(draft, seen_worded, level):
+        in_contact = not groups or groups[-1][0] is SectionKind.CONTACT
+        if draft.heading and not draft.heading.by_wording and name_size and draft.lines[0].size >= name_size:
+            # The largest text is the candidate's name: it opens the header, wherever a sidebar put it.
+            if not groups or groups[-1][0] is not SectionKind.CONTACT:
+                groups.append((SectionKind.CONTACT, None, []))
+            groups[-1][2].append(block)
+            continue
+        if _opens_section(draft, seen_worded, level, in_contact):
             seen_worded = seen_worded or draft.heading.by_wording  # type: ignore[union-attr]
             groups.append((draft.heading.kind, block, []))  # type: ignore[union-attr]
             continue

@@ -1,0 +1,234 @@
+"""Markdown resumes to reader-neutral lines, parsed with markdown-it-py.
+
+Markdown says what is a heading and what is a list item, so those come from
+the syntax tree, not from guesses. Each paragraph becomes one line (its
+wrapped lines joined with spaces; a hard line break starts a new line of the
+same paragraph). Emphasis markers are dropped, links keep their target
+visible as ``text (url)``, list items keep their marker ("- ", "1. ") for the
+structure stage to recognise, tables become one line per row with the cells
+tab-separated, and raw HTML is reduced to its text. YAML front matter at the
+top is skipped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from screener.document import Status
+from screener.errors import DocumentError
+from screener.ingest.text_reader import MAX_BYTES, decode_text, read_bytes, text_lines
+from screener.structure.source import CELL_SEPARATOR, SourceLine
+
+#: Each nesting level of a list indents its items by this much.
+LIST_INDENT = 2.0
+#: Front matter closes within this many lines, or it is not front matter.
+MAX_FRONT_MATTER_LINES = 200
+
+FRONT_MATTER_KEY = re.compile(r"^[\w-]+\s*:(?:\s|$)")
+HTML_TAG = re.compile(r"<[^>]*>")
+HTML_BREAK = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr)\s*/?\s*>", re.IGNORECASE)
+HTML_DROP = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+
+
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True, "typographer": False}).enable(["table", "strikethrough"])
+
+
+def strip_front_matter(lines: list[str]) -> list[str]:
+    """Drop a leading ``---`` ... ``---`` (or ``...``) YAML block."""
+    if not lines or lines[0].strip() != "---":
+        return lines
+    for index in range(1, min(len(lines), MAX_FRONT_MATTER_LINES)):
+        if lines[index].strip() in ("---", "..."):
+            body = [line for line in lines[1:index] if line.strip() and not line.lstrip().startswith("#")]
+            # YAML's first key, or a thematic break over an ordinary document?
+            return lines[index + 1 :] if body and FRONT_MATTER_KEY.match(body[0]) else lines
+    return lines
+
+
+def html_text(fragment: str) -> list[str]:
+    """The visible lines of a raw HTML fragment."""
+    fragment = HTML_DROP.sub("", fragment)
+    fragment = HTML_BREAK.sub("\n", fragment)
+    text = html.unescape(HTML_TAG.sub("", fragment))
+    return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+
+
+@dataclass
+class _Piece:
+    """Text of one output line being assembled from inline tokens."""
+
+    parts: list[str] = field(default_factory=list)
+    plain_chars: int = 0  # visible characters outside **strong**
+    strong_chars: int = 0
+
+    def add(self, text: str, strong: bool) -> None:
+        self.parts.append(text)
+        visible = len(text.strip())
+        if strong:
+            self.strong_chars += visible
+        else:
+            self.plain_chars += visible
+
+    @property
+    def text(self) -> str:
+        return " ".join("".join(self.parts).split())
+
+    @property
+    def bold(self) -> bool:
+        return self.strong_chars > 0 and self.plain_chars == 0
+
+
+def _link_text(label: str, href: str) -> str:
+    label = " ".join(label.split())
+    if not href:
+        return label
+    if not label or label == href:
+        return href
+    if href.casefold() in (f"mailto:{label}".casefold(), f"tel:{label}".casefold()):
+        return label
+    return f"{label} ({href})"
+
+
+def render_inline(children: list[Token]) -> list[_Piece]:
+    """Inline tokens to output lines (more than one only at hard breaks)."""
+    pieces = [_Piece()]
+    strong = 0
+    link: tuple[str, list[str]] | None = None  # href, label parts
+    for token in children:
+        kind = token.type
+        if kind == "strong_open":
+            strong += 1
+        elif kind == "strong_close":
+            strong = max(0, strong - 1)
+        elif kind == "link_open":
+            link = (str(token.attrs.get("href") or ""), [])
+        elif kind == "link_close":
+            if link is not None:
+                pieces[-1].add(_link_text("".join(link[1]), link[0]), strong > 0)
+            link = None
+        elif kind == "hardbreak":
+            pieces.append(_Piece())
+        elif kind in ("text", "code_inline", "softbreak", "html_inline"):
+            if kind == "softbreak":
+                text = " "
+            elif kind == "html_inline":
+                text = " " if HTML_BREAK.fullmatch(token.content.strip()) else ""
+            else:
+                text = token.content
+            if link is not None:
+                link[1].append(text)
+            else:
+                pieces[-1].add(text, strong > 0)
+        # em, strikethrough and images: markers dropped, image alt text not shown
+    return [p for p in pieces if p.text]
+
+
+@dataclass
+class _Item:
+    marker: str
+    depth: int
+    started: bool = False
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.lines: list[SourceLine] = []
+        self.items: list[_Item] = []
+        self.row: list[str] | None = None
+        self.row_bold = True
+
+    def emit(self, text: str, *, new_block: bool, bold: bool = False, heading: int | None = None, list_item: bool = False, indent: float = 0.0) -> None:
+        if text.strip():
+            self.lines.append(SourceLine(text=text, bold=bold, heading_level=heading, list_item=list_item, new_block=new_block, indent=indent))
+
+    def paragraph(self, inline: Token) -> None:
+        pieces = render_inline(inline.children or [])
+        item = self.items[-1] if self.items else None
+        for index, piece in enumerate(pieces):
+            if item is not None and not item.started:
+                item.started = True
+                self.emit(f"{item.marker} {piece.text}", new_block=False, bold=piece.bold, list_item=True, indent=item.depth * LIST_INDENT)
+            elif item is not None:
+                # a later paragraph or hard-broken line of a list item continues it
+                self.emit(piece.text, new_block=False, bold=piece.bold, indent=item.depth * LIST_INDENT + LIST_INDENT)
+            else:
+                self.emit(piece.text, new_block=index == 0, bold=piece.bold)
+
+    def plain_block(self, lines: list[str]) -> None:
+        """Code and HTML blocks: their lines as one plain paragraph."""
+        first = True
+        for line in lines:
+            if not line.strip():
+                first = True
+                continue
+            self.emit(" ".join(line.split()), new_block=first)
+            first = False
+
+    def walk(self, tokens: list[Token]) -> list[SourceLine]:
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            kind = token.type
+            if kind == "heading_open":
+                inline = tokens[index + 1]
+                level = int(token.tag[1:]) if token.tag[1:].isdigit() else 1
+                for piece in render_inline(inline.children or []):
+                    self.emit(piece.text, new_block=True, bold=piece.bold, heading=level)
+                index += 2
+            elif kind == "paragraph_open":
+                self.paragraph(tokens[index + 1])
+                index += 2
+            elif kind == "list_item_open":
+                marker = f"{token.info}{token.markup}" if token.info else (token.markup or "-")
+                self.items.append(_Item(marker=marker, depth=len(self.items)))
+            elif kind == "list_item_close":
+                if self.items:
+                    self.items.pop()
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                if self.items:
+                    self.items[-1].started = True  # an item that opens with a sub-list has no text of its own
+            elif kind in ("fence", "code_block"):
+                self.plain_block(token.content.split("\n"))
+            elif kind == "html_block":
+                self.plain_block(html_text(token.content))
+            elif kind == "tr_open":
+                self.row, self.row_bold = [], True
+            elif kind in ("th_open", "td_open") and self.row is not None:
+                pieces = render_inline(tokens[index + 1].children or []) if tokens[index + 1].type == "inline" else []
+                self.row.append(" ".join(p.text for p in pieces))
+                self.row_bold = self.row_bold and all(p.bold for p in pieces)
+            elif kind == "tr_close" and self.row is not None:
+                cells = [c for c in self.row if c]
+                self.emit(CELL_SEPARATOR.join(cells), new_block=True, bold=self.row_bold and bool(cells))
+                self.row = None
+            index += 1
+        return self.lines
+
+
+def lines_from_markdown(text: str) -> list[SourceLine]:
+    """Markdown source to source lines (the pure core of :func:`read_lines`)."""
+    source = "\n".join(strip_front_matter(text_lines(text)))
+    try:
+        tokens = _parser().parse(source)
+    except Exception as exc:  # markdown-it is a parser of arbitrary input: never let it escape
+        raise DocumentError(Status.CORRUPT, f"the Markdown could not be parsed ({type(exc).__name__})") from None
+    return _Walker().walk(tokens)
+
+
+def read_lines(path: Path, *, max_bytes: int = MAX_BYTES) -> list[SourceLine]:
+    """Read a Markdown resume into source lines.
+
+    Raises :class:`DocumentError`: ``error`` for an unreadable or oversized
+    file, ``unsupported`` for a binary file, ``no_text`` when nothing is left.
+    """
+    lines = lines_from_markdown(decode_text(read_bytes(path, max_bytes), "Markdown"))
+    if not lines:
+        raise DocumentError(Status.NO_TEXT, "the Markdown file has no text")
+    return lines

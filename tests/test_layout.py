@@ -1,0 +1,90 @@
+"""Synthetic checks of the layout rules: rows, segments and reading order."""
+
+from __future__ import annotations
+
+from screener.ingest.words import PositionedWord
+from screener.layout.lines import group_rows, page_segments
+from screener.layout.reading_order import reading_order
+
+SIZE = 10.0
+
+
+def word(text: str, x0: float, baseline: float, size: float = SIZE) -> PositionedWord:
+    """A word whose box runs from ``baseline - size`` to ``baseline``, 5 pt per character."""
+    return PositionedWord(text=text, x0=x0, x1=x0 + 5.0 * len(text), top=baseline - size, bottom=baseline, size=size)
+
+
+def line(text: str, x0: float, baseline: float, size: float = SIZE) -> list[PositionedWord]:
+    """Words of ``text`` set from ``x0`` with one 2.5 pt space between them."""
+    words, x = [], x0
+    for token in text.split():
+        words.append(word(token, x, baseline, size))
+        x += 5.0 * len(token) + 2.5
+    return words
+
+
+def read(words: list[PositionedWord]) -> list[str]:
+    """The page's segments' texts in reading order."""
+    return [seg.text for column in reading_order(page_segments(words)) for seg in column.segments]
+
+
+def test_two_columns_with_interleaved_baselines_are_read_one_at_a_time() -> None:
+    words = []
+    for i in range(6):
+        words += line(f"left{i} alpha beta gamma delta", 40, 100 + 14 * i)
+        words += line(f"right{i} one two three four", 320, 107 + 14 * i)
+    order = read(words)
+    assert order == [f"left{i} alpha beta gamma delta" for i in range(6)] + [f"right{i} one two three four" for i in range(6)]
+
+
+def test_single_column_with_right_aligned_dates_is_not_split() -> None:
+    words = []
+    baseline = 100.0
+    for entry in range(3):
+        words += line(f"Engineer{entry} at Company", 40, baseline)
+        words += line("Jan 2020 - Mar 2021", 460, baseline)
+        for bullet in range(3):
+            baseline += 14
+            words += line(f"did thing {entry}{bullet} with several words in a long line here", 50, baseline)
+        baseline += 24
+    order = read(words)
+    for entry in range(3):
+        title = order.index(f"Engineer{entry} at Company")
+        assert order[title + 1] == "Jan 2020 - Mar 2021"
+        assert order[title + 2] == f"did thing {entry}0 with several words in a long line here"
+
+
+def test_label_column_is_read_row_by_row() -> None:
+    words = []
+    for i, label in enumerate(["2019 - 2021", "2016 - 2019", "2012 - 2016", "2010 - 2012"]):
+        words += line(label, 40, 100 + 40 * i)
+        words += line(f"Title{i} at some company in a city", 160, 100 + 40 * i)
+        words += line(f"what was done there{i} in more words", 160, 114 + 40 * i)
+    order = read(words)
+    assert order[:3] == ["2019 - 2021", "Title0 at some company in a city", "what was done there0 in more words"]
+    assert order[3] == "2016 - 2019"
+
+
+def test_full_width_header_is_read_before_two_columns() -> None:
+    words = line("Jane Doe", 250, 40, size=20) + line("jane@example.com phone 555 0100 and a long address line", 80, 64)
+    for i in range(5):
+        words += line(f"main{i} text of the main column", 40, 110 + 14 * i)
+        words += line(f"side{i} sidebar text", 360, 113 + 14 * i)
+    order = read(words)
+    assert order[:2] == ["Jane Doe", "jane@example.com phone 555 0100 and a long address line"]
+    assert order[2:7] == [f"main{i} text of the main column" for i in range(5)]
+    assert order[7:] == [f"side{i} sidebar text" for i in range(5)]
+
+
+def test_superscript_stays_in_its_line() -> None:
+    words = [word("O(n", 40, 100), word("2", 57, 96.5, size=7), word(")", 62, 101.9), word("time", 70, 100)]
+    rows = group_rows(words)
+    assert len(rows) == 1
+
+
+def test_hyphenated_word_is_read_whole_before_a_date_beside_it() -> None:
+    words = line("Engineer at Company", 40, 100) + line("Jan 2020", 480, 100)
+    words += line("Reduced time by implementing a prediction al-", 50, 114) + line("June 2005", 480, 114)
+    words += line("gorithm", 50, 128) + line("more text in a long line here as well", 50, 142)
+    order = read(words)
+    assert order.index("gorithm") == order.index("Reduced time by implementing a prediction al-") + 1

@@ -1,0 +1,99 @@
+"""PDF ingestion on small rendered fixtures: reading order, structure, links, failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from screener.document import LinkKind, SectionKind, Status
+from screener.errors import DocumentError
+from screener.ingest.limits import Limits
+from screener.ingest.reader import read_document
+
+from .pdf_fixtures import drawing_only_pdf, encrypted_pdf, linked_pdf, single_column_pdf, two_column_pdf
+
+LEFT = ["Experience", "Senior ML Engineer, Acme Corp", "Trained ranking models in PyTorch", "and shipped them behind an A/B test."]
+RIGHT = ["Skills", "Python, PyTorch, MLflow", "Education", "M.S. Statistics, Lakeside University"]
+
+
+def test_when_two_columns_share_baselines_then_each_column_is_read_whole(tmp_path, vocab):
+    doc = read_document(two_column_pdf(tmp_path / "two.pdf", LEFT, RIGHT), vocab)
+    text = " ".join(doc.reading_text().split())
+    assert text.index("and shipped them behind an A/B test.") < text.index("Skills")
+    assert " ".join(LEFT) in text and " ".join(RIGHT) in text
+    assert doc.layout.multi_column_pages == (1,)
+
+
+def test_when_a_single_column_has_right_aligned_dates_then_it_is_not_split(tmp_path, vocab):
+    pdf = single_column_pdf(
+        tmp_path / "one.pdf",
+        [("Experience", ["AI Engineer, Northwind Health", "• Shipped a support assistant to 40k users.", "• Cut p95 latency to 900 ms.", "Data Analyst, Lakeside Labs", "• Built weekly dashboards."])],
+        dates={"AI Engineer, Northwind Health": "Mar 2022 – Present", "Data Analyst, Lakeside Labs": "2019 – 2021"},
+    )
+    doc = read_document(pdf, vocab)
+    assert doc.layout.multi_column_pages == ()
+    entries = doc.section(SectionKind.EXPERIENCE).entries
+    assert [(e.title, e.organisation, e.dates.text) for e in entries] == [
+        ("AI Engineer", "Northwind Health", "Mar 2022 – Present"),
+        ("Data Analyst", "Lakeside Labs", "2019 – 2021"),
+    ]
+    assert [b.text for b in entries[0].bullets] == ["Shipped a support assistant to 40k users.", "Cut p95 latency to 900 ms."]
+    assert [b.marker for b in entries[0].bullets] == ["•", "•"]
+
+
+def test_when_a_pdf_has_link_annotations_and_printed_urls_then_both_are_links(tmp_path, vocab):
+    doc = read_document(linked_pdf(tmp_path / "links.pdf"), vocab)
+    found = {(link.kind, link.source) for link in doc.links}
+    assert (LinkKind.GITHUB, "annotation") in found
+    assert (LinkKind.PERSONAL, "text") in found
+
+
+@pytest.mark.parametrize(
+    ("make", "status"),
+    [
+        (lambda p: p.write_bytes(b"") or p, Status.NO_TEXT),
+        (lambda p: p.write_text("just some text pretending to be a PDF") or p, Status.CORRUPT),
+        (lambda p: encrypted_pdf(p), Status.ENCRYPTED),
+        (lambda p: drawing_only_pdf(p), Status.NO_TEXT),
+    ],
+    ids=["zero-byte", "not-a-pdf", "encrypted", "no-text-layer"],
+)
+def test_when_a_pdf_cannot_be_read_then_a_status_and_one_line_are_given(tmp_path, vocab, make, status):
+    pdf = make(tmp_path / "bad.pdf")
+    with pytest.raises(DocumentError) as caught:
+        read_document(pdf, vocab)
+    assert caught.value.status is status
+    assert caught.value.message and "\n" not in caught.value.message
+
+
+def test_when_a_pdf_is_truncated_then_it_is_read_or_reported_cleanly(tmp_path, vocab):
+    whole = single_column_pdf(tmp_path / "whole.pdf", [("Experience", ["Engineer, Foo Inc", "• Did things."])])
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    try:
+        doc = read_document(cut, vocab)
+    except DocumentError as exc:
+        assert exc.status in {Status.CORRUPT, Status.NO_TEXT}
+    else:
+        assert doc.text
+
+
+def test_when_a_parse_runs_past_the_time_limit_then_it_stops_with_timeout(tmp_path, vocab):
+    pdf = single_column_pdf(tmp_path / "long.pdf", [("Experience", ["Engineer, Foo Inc"] + ["• A line of work."] * 40)], pages=30)
+    with pytest.raises(DocumentError) as caught:
+        read_document(pdf, vocab, limits=Limits(time_limit=0.05))
+    assert caught.value.status is Status.TIMEOUT
+
+
+def test_when_a_pdf_has_more_pages_than_the_limit_then_the_first_pages_are_read_with_a_warning(tmp_path, vocab):
+    pdf = single_column_pdf(tmp_path / "pages.pdf", [("Experience", ["Engineer, Foo Inc", "• Work."])], pages=3)
+    doc = read_document(pdf, vocab, limits=Limits(max_pages=2))
+    assert doc.layout.pages == 2
+    assert any("first 2 pages" in w for w in doc.warnings)
+
+
+def test_when_a_pdf_is_read_then_the_input_file_is_unchanged(tmp_path, vocab):
+    pdf = single_column_pdf(tmp_path / "keep.pdf", [("Experience", ["Engineer, Foo Inc"])])
+    before = (pdf.read_bytes(), pdf.stat().st_mtime_ns)
+    read_document(pdf, vocab)
+    assert (pdf.read_bytes(), pdf.stat().st_mtime_ns) == before
