@@ -99,6 +99,7 @@ class Line(Frozen):
     size: float = 0.0
     bold: bool = False
     box: BoxRef | None = None
+    wrapped: bool = False  # filled its column and runs on into the next line
 
 
 class Block(Frozen):

@@ -69,7 +69,7 @@ def test_full_width_header_is_read_before_two_columns() -> None:
     words = line("Jane Doe", 250, 40, size=20) + line("jane@example.com phone 555 0100 and a long address line", 80, 64)
     for i in range(5):
         words += line(f"main{i} text of the main column", 40, 110 + 14 * i)
-        words += line(f"side{i} sidebar text", 360, 113 + 14 * i)
+        words += line(f"side{i} sidebar text", 360, 117 + 14 * i)
     order = read(words)
     assert order[:2] == ["Jane Doe", "jane@example.com phone 555 0100 and a long address line"]
     assert order[2:7] == [f"main{i} text of the main column" for i in range(5)]
@@ -77,7 +77,7 @@ def test_full_width_header_is_read_before_two_columns() -> None:
 
 
 def test_superscript_stays_in_its_line() -> None:
-    words = [word("O(n", 40, 100), word("2", 57, 96.5, size=7), word(")", 62, 101.9), word("time", 70, 100)]
+    words = [word("O(n", 40, 100), word("2", 57, 97.7, size=7), word(")", 62, 101.9), word("time", 70, 100)]
     rows = group_rows(words)
     assert len(rows) == 1
 

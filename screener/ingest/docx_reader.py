@@ -128,8 +128,8 @@ def _numbered(ppr) -> bool | None:  # type: ignore[no-untyped-def]
     if ppr is None:
         return None
     num_id = ppr.find(f"{qn('w:numPr')}/{qn('w:numId')}")
-    if num_id is None:
-        return True if ppr.find(qn("w:numPr")) is not None else None
+    if num_id is None:  # no numbering, or only a level (the default "Subtitle" style has one)
+        return None
     return num_id.get(W_VAL, "0") != "0"
 
 

@@ -2,8 +2,9 @@
 
 A text file says little about its structure, so this reader reads the few
 conventions plain-text resumes do follow: a blank line ends a paragraph, a
-short ALL-CAPS line or a short line ending in ":" is a heading, and so is a
-line underlined with ``===`` or ``---``; a bullet's wrapped lines are indented
+line underlined with ``===`` or ``---`` is a heading, and so is a short
+ALL-CAPS line or a short line ending in ":" that names a known section (see
+:data:`WEAK_HEADINGS_NEED_WORDING`); a bullet's wrapped lines are indented
 under it. Bullet markers stay in the text: the structure stage recognises and
 strips them.
 
@@ -38,6 +39,12 @@ MAX_CAPS_HEADING_WORDS = 5
 MAX_COLON_HEADING_WORDS = 4
 #: An underlined heading has at most this many words (a longer line over "----" is prose).
 MAX_UNDERLINED_HEADING_WORDS = 8
+#: Whether an ALL-CAPS or "...:" line needs a known section name to be a heading.
+#: An explicit heading level opens a section in the structure stage, and inside an
+#: entry these cues mostly mark labels ("Responsibilities:") and employers ("ACME
+#: CORP"): as headings they would carry the entry's bullets out of its section.
+#: An underlined line is a heading whatever it says.
+WEAK_HEADINGS_NEED_WORDING = True
 #: A leading tab counts as this many spaces of indent.
 TAB_WIDTH = 4
 
@@ -185,7 +192,9 @@ def lines_from_text(text: str, vocab: Vocabulary | None = None) -> list[SourceLi
             if underlined and len(stripped.split()) <= MAX_UNDERLINED_HEADING_WORDS:
                 heading = 1
                 i += 1  # the underline itself is not text
-            elif is_caps_heading(stripped) or is_colon_heading(stripped):
+            elif (is_caps_heading(stripped) or is_colon_heading(stripped)) and (
+                not WEAK_HEADINGS_NEED_WORDING or vocab.section_kind(stripped) is not None
+            ):
                 heading = 1
         out.append(SourceLine(text=stripped, page=page, heading_level=heading, new_block=new_block, indent=float(indent)))
         new_block = False

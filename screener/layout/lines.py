@@ -21,9 +21,6 @@ SEGMENT_GAP_EM = 1.0
 #: once it is at least ``MIN_SEGMENT_GAP_EM`` wide (justified lines stretch spaces).
 SEGMENT_GAP_RATIO = 3.0
 MIN_SEGMENT_GAP_EM = 0.6
-#: Words at most this share of a line's font size, raised inside it, are its
-#: superscripts and belong to its row.
-SCRIPT_SIZE_SHARE = 0.8
 
 
 @dataclass
@@ -83,36 +80,10 @@ def group_rows(words: list[PositionedWord]) -> list[list[PositionedWord]]:
         else:
             rows.append([word])
             anchor, anchor_size = word.bottom, word.size
-    rows = _merge_raised_scripts(rows)
     for row in rows:
         row.sort(key=lambda w: w.x0)
     return rows
 
-
-def _is_raised_script(row: list[PositionedWord], line: list[PositionedWord]) -> bool:
-    """True when ``row`` is small print raised inside ``line`` (a superscript, "mc²").
-
-    It must be clearly smaller than the line's text, end above the line's
-    baseline but below its top, and stand between the line's first and last word.
-    """
-    size = max(w.size for w in line)
-    if max(w.size for w in row) > SCRIPT_SIZE_SHARE * size:
-        return False
-    top = min(w.top for w in line)
-    baseline = median(w.bottom for w in line)
-    inside = min(w.x0 for w in line) <= min(w.x0 for w in row) and max(w.x1 for w in row) <= max(w.x1 for w in line)
-    return inside and all(top < w.bottom < baseline for w in row)
-
-
-def _merge_raised_scripts(rows: list[list[PositionedWord]]) -> list[list[PositionedWord]]:
-    """Fold rows of raised small print into the line below them."""
-    merged: list[list[PositionedWord]] = []
-    for index, row in enumerate(rows):
-        if merged and merged[-1] is not None and index and _is_raised_script(rows[index - 1], row) and merged[-1] is rows[index - 1]:
-            merged[-1] = rows[index - 1] + row
-        else:
-            merged.append(row)
-    return merged
 
 
 def split_row(row: list[PositionedWord]) -> list[Segment]:

@@ -20,6 +20,8 @@ from screener.structure.source import CELL_SEPARATOR, SourceLine
 PARAGRAPH_GAP = 0.65
 #: A font-size change larger than this ratio starts a new paragraph.
 SIZE_CHANGE = 1.15
+#: Slack, in ems, when deciding whether the next line's first word would have fitted.
+WRAP_SLACK_EM = 0.6
 #: A split column counts towards a multi-column page when it holds this many lines.
 MIN_COLUMN_LINES = 4
 
@@ -56,20 +58,36 @@ def _line(row: list[Segment], page: int, column: int, column_x0: float) -> Sourc
     )
 
 
+def _breaks_paragraph(previous: SourceLine, line: SourceLine) -> bool:
+    assert previous.box is not None and line.box is not None
+    height = max(previous.box.bottom - previous.box.top, 1.0)
+    gap = line.box.top - previous.box.bottom
+    sizes = sorted((previous.size or 1.0, line.size or 1.0))
+    return gap > PARAGRAPH_GAP * height or gap < -height or sizes[1] / sizes[0] > SIZE_CHANGE
+
+
+def _wraps_into(line: SourceLine, following: SourceLine, first_word: Segment, right_edge: float) -> bool:
+    """True when the next line's first word would not have fitted at the end of this one."""
+    if following.new_block or CELL_SEPARATOR in line.text or line.box is None:
+        return False
+    if following.bold != line.bold or abs(following.size - line.size) > 0.5:
+        return False  # a run-on line keeps its typeface
+    word_width = first_word.words[0].x1 - first_word.words[0].x0
+    return line.box.x1 + word_width + WRAP_SLACK_EM * max(line.size, 1.0) >= right_edge
+
+
 def _column_lines(column: Column, page: int, index: int) -> list[SourceLine]:
     column_x0 = min(s.x0 for s in column.segments)
+    right_edge = max(s.x1 for s in column.segments)
+    rows = _rows(column.segments)
     lines: list[SourceLine] = []
-    previous: SourceLine | None = None
-    for row in _rows(column.segments):
+    for row in rows:
         line = _line(row, page, index, column_x0)
-        new_block = previous is None
-        if previous is not None and previous.box is not None and line.box is not None:
-            height = max(previous.box.bottom - previous.box.top, 1.0)
-            gap = line.box.top - previous.box.bottom
-            sizes = sorted((previous.size or 1.0, line.size or 1.0))
-            new_block = gap > PARAGRAPH_GAP * height or gap < -height or sizes[1] / sizes[0] > SIZE_CHANGE
+        new_block = not lines or _breaks_paragraph(lines[-1], line)
         lines.append(replace(line, new_block=new_block))
-        previous = line
+    for position in range(len(lines) - 1):
+        if _wraps_into(lines[position], lines[position + 1], rows[position + 1][0], right_edge):
+            lines[position] = replace(lines[position], wrapped=True)
     return lines
 
 

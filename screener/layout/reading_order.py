@@ -103,14 +103,19 @@ def _overlap_share(a: Segment, b: Segment) -> float:
     return max(0.0, common) / max(a.bottom - a.top, b.bottom - b.top, 0.1)
 
 
-def _aligned(seg: Segment, others: list[Segment]) -> bool:
+def _aligned(seg: Segment, others: list[Segment], loose: bool = False) -> bool:
     """True when ``seg`` sits on the same line as one of ``others``.
 
     Baselines are estimated from font boxes, which differ between fonts (a bold
-    title and a regular date on one line), so mostly overlapping boxes count too.
+    title and a regular date on one line), so with ``loose`` mostly overlapping
+    boxes count too. Only a narrow date or label column of more than
+    ``SMALL_SIDE`` segments is judged loosely: a few words floating beside
+    text overlap some line by chance.
     """
     tolerance = SAME_BASELINE_EM * max(seg.size, 1.0)
-    return any(abs(seg.baseline - o.baseline) <= tolerance or _overlap_share(seg, o) >= LINE_OVERLAP for o in others)
+    return any(
+        abs(seg.baseline - o.baseline) <= tolerance or (loose and _overlap_share(seg, o) >= LINE_OVERLAP) for o in others
+    )
 
 
 def _continues(prev: Segment, seg: Segment) -> bool:
@@ -130,7 +135,7 @@ def _blocks(side: list[Segment]) -> list[list[Segment]]:
     return blocks
 
 
-def _aligned_share(side: list[Segment], other: list[Segment]) -> float:
+def _aligned_share(side: list[Segment], other: list[Segment], loose: bool = False) -> float:
     """Share of ``side``'s segments that sit on a line of ``other``.
 
     A label that wraps ("Front-end" / "technologies") aligns by its first
@@ -141,10 +146,10 @@ def _aligned_share(side: list[Segment], other: list[Segment]) -> float:
     """
     aligned = 0
     for block in _blocks(side):
-        if len(block) <= MAX_LABEL_LINES and _aligned(block[0], other):
+        if len(block) <= MAX_LABEL_LINES and _aligned(block[0], other, loose):
             aligned += len(block)
         else:
-            aligned += sum(1 for seg in block if _aligned(seg, other))
+            aligned += sum(1 for seg in block if _aligned(seg, other, loose))
     return aligned / len(side)
 
 
@@ -160,7 +165,7 @@ def _reads_as_rows(left: list[Segment], right: list[Segment], width: float) -> b
     segments (an entry header's date) that sits on the other side's lines.
     """
     narrow, wide = (left, right) if _span(left) <= _span(right) else (right, left)
-    if _span(narrow) <= LABEL_COLUMN_SHARE * width and _aligned_share(narrow, wide) >= ROW_ALIGNED_SHARE:
+    if _span(narrow) <= LABEL_COLUMN_SHARE * width and _aligned_share(narrow, wide, loose=len(narrow) > SMALL_SIDE) >= ROW_ALIGNED_SHARE:
         return True
     small, large = (left, right) if len(left) <= len(right) else (right, left)
     return len(small) <= SMALL_SIDE and _aligned_share(small, large) >= ROW_ALIGNED_SHARE

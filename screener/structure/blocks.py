@@ -99,7 +99,16 @@ def finish_blocks(drafts: list[DraftBlock]) -> tuple[str, list[Block]]:
             separator = BLOCK_SEPARATOR if index == 0 else LINE_SEPARATOR
             span = builder.add(source.text, separator)
             lines.append(
-                Line(text=source.text, span=span, page=source.page, column=source.column, size=round(source.size, 2), bold=source.bold, box=source.box)
+                Line(
+                    text=source.text,
+                    span=span,
+                    page=source.page,
+                    column=source.column,
+                    size=round(source.size, 2),
+                    bold=source.bold,
+                    box=source.box,
+                    wrapped=source.wrapped,
+                )
             )
         span = Span(start=lines[0].span.start, end=lines[-1].span.end)
         blocks.append(

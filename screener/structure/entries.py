@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from screener.document import Block, Bullet, Entry, SectionKind, Span
+from screener.document import Block, Bullet, DateRange, Entry, Line, SectionKind, Span
 from screener.structure.dates import best_date_range
 from screener.structure.headings import strip_marker
 from screener.structure.source import CELL_SEPARATOR
@@ -22,6 +22,8 @@ ENTRY_SECTIONS = frozenset({SectionKind.EXPERIENCE, SectionKind.PROJECTS, Sectio
 PROSE_MIN_WORDS = 7
 #: Header lines beyond this count start a new entry when the line is bold.
 MAX_HEADER_LINES = 3
+#: How many lines ahead a header line looks for its own date.
+DATE_LOOKAHEAD = 2
 
 PIECE_SEPARATORS = re.compile(r"\s*(?:\t|\||•|·|—|–|\s-\s|\s@\s|\bat\b(?=\s+[A-Z]))\s*")
 LOCATION = re.compile(
@@ -29,6 +31,8 @@ LOCATION = re.compile(
 )
 #: A location ("San Francisco, CA", "Remote (EU)") has at most this many words.
 MAX_LOCATION_WORDS = 5
+#: Company-form suffixes that belong to the name before their comma.
+CORPORATE_SUFFIXES = frozenset({"inc", "llc", "ltd", "gmbh", "co", "corp", "plc", "s.a", "ag", "bv", "srl", "pty ltd"})
 #: Page furniture that must not become an entry: "2", "Page 2 of 3", "2/4", "- 2 -".
 PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?[-–(]?\s*\d{1,3}\s*(?:(?:/|of)\s*\d{1,3})?\s*[-–)]?\s*$", re.IGNORECASE)
 SOFT_HYPHEN_BREAK = re.compile(r"(\w)-\n(?=[a-z])")
@@ -42,12 +46,12 @@ def flow_text(text: str) -> str:
 
 @dataclass
 class _Draft:
-    header: list[tuple[str, Span, bool]] = field(default_factory=list)  # text, span, bold
+    header: list[Line] = field(default_factory=list)
     bullets: list[Bullet] = field(default_factory=list)
     has_date: bool = False
 
     def span(self) -> Span:
-        spans = [s for _, s, _ in self.header] + [b.span for b in self.bullets]
+        spans = [line.span for line in self.header] + [b.span for b in self.bullets]
         return Span(start=min(s.start for s in spans), end=max(s.end for s in spans))
 
 
@@ -55,64 +59,99 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-def split_entries(blocks: list[Block], vocab: Vocabulary) -> list[Entry]:
-    drafts: list[_Draft] = []
-
-    def current() -> _Draft:
-        if not drafts:
-            drafts.append(_Draft())
-        return drafts[-1]
-
+def _flatten(blocks: list[Block]) -> list[Block | Line]:
+    """Bullets stay whole; other blocks are taken line by line (page numbers dropped)."""
+    items: list[Block | Line] = []
     for block in blocks:
         if block.kind == "bullet":
-            text = flow_text(strip_marker(block.text, block.marker) if block.marker else block.text)
-            current().bullets.append(Bullet(text=text, span=block.span, page=block.page, marker=block.marker))
-            continue
-        prose: list = []
-        for line in block.lines:
-            text = line.text
-            if PAGE_NUMBER.match(text):
-                continue
-            dated = best_date_range(text, vocab) is not None
-            draft = drafts[-1] if drafts else None
-            is_prose = (
-                draft is not None
-                and draft.header
-                and not dated
-                and not line.bold
-                and _words(text) >= PROSE_MIN_WORDS
-            )
-            if is_prose or (prose and not dated and not line.bold):
-                prose.append(line)
-                continue
-            if prose:
-                _add_prose(current(), prose)
-                prose = []
-            starts_new = (
-                draft is None
-                or bool(draft.bullets)
-                or (draft.has_date and dated)
-                or (line.bold and len(draft.header) >= MAX_HEADER_LINES)
-                or (draft.has_date and line.bold and not draft.header[-1][2])
-            )
-            if starts_new:
-                drafts.append(_Draft())
-            target = drafts[-1]
-            target.header.append((text, line.span, line.bold))
-            target.has_date = target.has_date or dated
+            items.append(block)
+        else:
+            items.extend(line for line in block.lines if not PAGE_NUMBER.match(line.text))
+    return items
+
+
+def _is_dated(line: Line, vocab: Vocabulary) -> bool:
+    return best_date_range(line.text, vocab) is not None
+
+
+def _date_follows(items: list[Block | Line], index: int, vocab: Vocabulary) -> bool:
+    """True when a dated header line comes next, before any bullet or prose."""
+    for item in items[index + 1 : index + 1 + DATE_LOOKAHEAD]:
+        if isinstance(item, Block) or _is_prose(item):
+            return False
+        if _is_dated(item, vocab):
+            return True
+    return False
+
+
+def _is_prose(line: Line) -> bool:
+    return not line.bold and _words(line.text) >= PROSE_MIN_WORDS
+
+
+def split_entries(blocks: list[Block], vocab: Vocabulary) -> list[Entry]:
+    """Group a section's blocks into entries (see the module docstring)."""
+    items = _flatten(blocks)
+    drafts: list[_Draft] = []
+    prose: list[Line] = []
+
+    def flush_prose() -> None:
         if prose:
-            _add_prose(current(), prose)
+            if not drafts:
+                drafts.append(_Draft())
+            _add_prose(drafts[-1], prose)
+            prose.clear()
+
+    for index, item in enumerate(items):
+        if isinstance(item, Block):
+            flush_prose()
+            if not drafts:
+                drafts.append(_Draft())
+            text = flow_text(strip_marker(item.text, item.marker) if item.marker else item.text)
+            drafts[-1].bullets.append(Bullet(text=text, span=item.span, page=item.page, marker=item.marker))
+            continue
+        dated = _is_dated(item, vocab)
+        draft = drafts[-1] if drafts else None
+        follows = not dated and _date_follows(items, index, vocab)
+        if prose and not dated and not follows and not item.bold:
+            prose.append(item)  # a paragraph under the header runs on
+            continue
+        flush_prose()
+        if draft is None:
+            starts_new = True
+        elif draft.bullets:
+            starts_new = dated or follows or not _is_prose(item)
+        elif draft.has_date:
+            starts_new = dated or follows or (item.bold and not draft.header[-1].bold)
+        else:
+            starts_new = item.bold and len(draft.header) >= MAX_HEADER_LINES
+        if not starts_new and draft is not None and draft.header and not dated and _is_prose(item):
+            prose.append(item)
+            continue
+        if starts_new:
+            drafts.append(_Draft())
+        drafts[-1].header.append(item)
+        drafts[-1].has_date = drafts[-1].has_date or dated
+    flush_prose()
     return [_finish(d, vocab) for d in drafts if d.header or d.bullets]
 
 
-def _add_prose(draft: _Draft, lines: list) -> None:
+def _add_prose(draft: _Draft, lines: list[Line]) -> None:
     text = flow_text("\n".join(line.text for line in lines))
     span = Span(start=lines[0].span.start, end=lines[-1].span.end)
     draft.bullets.append(Bullet(text=text, span=span, page=lines[0].page, marker=None))
 
 
+def _header_text(lines: list[Line]) -> str:
+    """Header lines joined; a line that wrapped joins the next with a space."""
+    parts: list[str] = []
+    for line in lines:
+        parts.append(line.text)
+        parts.append(" " if line.wrapped else "\n")
+    return "".join(parts[:-1])
+
+
 def _finish(draft: _Draft, vocab: Vocabulary) -> Entry:
-    header_text = "\n".join(text for text, _, _ in draft.header)
+    header_text = _header_text(draft.header)
     title, organisation, location, dates = parse_header(header_text, vocab)
     return Entry(
         title=title,
@@ -138,23 +177,48 @@ def _is_location(piece: str, vocab: Vocabulary) -> bool:
     return not any(_has_word(piece, words) for words in (vocab.title_words, vocab.degree_words, vocab.organisation_words))
 
 
-def parse_header(header: str, vocab: Vocabulary):  # type: ignore[no-untyped-def]
-    """Split an entry header into title, organisation, location and dates."""
-    found = best_date_range(header, vocab)
-    dates = found.value if found else None
-    if found:
-        header = header[: found.start] + "\n" + header[found.end :]
+def _pieces(header: str) -> list[str]:
+    """Header text cut at its separators (tabs, bars, dashes, "at", line breaks)."""
     pieces: list[str] = []
     for line in header.split("\n"):
         for piece in PIECE_SEPARATORS.split(line):
             piece = piece.strip(" ,;:()[]|")
             if piece and any(c.isalnum() for c in piece):
                 pieces.append(piece)
+    return pieces
+
+
+def _comma_parts(piece: str, vocab: Vocabulary) -> list[str]:
+    if ", " not in piece or _is_location(piece, vocab):
+        return [piece]
+    parts: list[str] = []
+    for part in (p.strip() for p in piece.split(",")):
+        if not part:
+            continue
+        if parts and (part.casefold().rstrip(".") in CORPORATE_SUFFIXES or _is_location(f"{parts[-1]}, {part}", vocab)):
+            parts[-1] = f"{parts[-1]}, {part}"  # "Acme, Inc." and "Austin, TX" stay whole
+        else:
+            parts.append(part)
+    return parts
+
+
+def parse_header(header: str, vocab: Vocabulary) -> tuple[str | None, str | None, str | None, DateRange | None]:
+    """Split an entry header into title, organisation, location and dates."""
+    found = best_date_range(header, vocab)
+    dates = found.value if found else None
+    if found:
+        header = header[: found.start] + "\n" + header[found.end :]
+    pieces = _pieces(header)
     location = next((p for p in pieces if _is_location(p, vocab)), None)
     if location:
         pieces.remove(location)
-    if len(pieces) == 1 and "," in pieces[0]:
-        pieces = [p.strip() for p in pieces[0].split(",") if p.strip()]
+    if len(pieces) == 1:
+        # Only commas separate the parts: "Senior Engineer, Acme Corp, Austin, TX".
+        pieces = _comma_parts(pieces[0], vocab)
+        if location is None:
+            location = next((p for p in pieces[1:] if _is_location(p, vocab)), None)
+            if location:
+                pieces.remove(location)
     title = next((p for p in pieces if _has_word(p, vocab.title_words) or _has_word(p, vocab.degree_words)), None)
     rest = [p for p in pieces if p is not title]
     if title is None and pieces:

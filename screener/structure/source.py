@@ -17,7 +17,8 @@ class SourceLine:
     ``heading_level`` and ``list_item`` are set by readers whose format says so
     (DOCX styles, Markdown syntax); PDF lines leave them unset and let
     typography decide. ``new_block`` marks a paragraph break the reader saw
-    (a blank line, a vertical gap, a new column or page).
+    (a blank line, a vertical gap, a new column or page); ``wrapped`` marks a
+    line that filled its column and runs on into the next line.
     """
 
     text: str
@@ -30,6 +31,7 @@ class SourceLine:
     list_item: bool = False
     new_block: bool = False
     indent: float = 0.0
+    wrapped: bool = False
 
     @property
     def cells(self) -> list[str]:
