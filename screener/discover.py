@@ -14,8 +14,9 @@ import os
 import re
 import stat
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -30,7 +31,25 @@ FALLBACK_ID = "candidate"
 #: Folders that archive tools leave behind, skipped like hidden ones.
 JUNK_FOLDERS = frozenset({"__MACOSX"})
 #: Letters NFKD does not decompose into ASCII.
-TRANSLITERATE = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ł": "l", "Ł": "l", "þ": "th", "Þ": "th", "ð": "d", "ı": "i"})
+TRANSLITERATE = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "ł": "l",
+        "Ł": "l",
+        "þ": "th",
+        "Þ": "th",
+        "ð": "d",
+        "ı": "i",
+    }
+)
 #: Names Windows refuses as file names, whatever the extension.
 RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)})
 
@@ -234,8 +253,7 @@ def discover(input_path: Path, *, exclude: Iterable[Path] = ()) -> Discovery:
     found.sort(key=lambda item: _sort_key(item[0]))
     ids = unique_ids(base for _, base, _, _ in found)
     candidates = tuple(
-        CandidateInput(candidate_id=cid, source=source, documents=documents, kind=kind)
-        for cid, (source, _, documents, kind) in zip(ids, found)
+        CandidateInput(candidate_id=cid, source=source, documents=documents, kind=kind) for cid, (source, _, documents, kind) in zip(ids, found, strict=True)
     )
     skipped = tuple(sorted(scanner.skipped, key=lambda s: _sort_key(s.path)))
     return Discovery(candidates=candidates, skipped=skipped)

@@ -35,8 +35,20 @@ def two_column_pdf(path: Path, left: list[str], right: list[str], header: str = 
     return path
 
 
-def single_column_pdf(path: Path, blocks: list[tuple[str, list[str]]], *, name: str = "Ada Example", dates: dict[str, str] | None = None, pages: int = 1) -> Path:
-    """A plain resume: bold headings, bold entry titles with right-aligned dates, bullets."""
+def single_column_pdf(
+    path: Path,
+    blocks: list[tuple[str, list[str]]],
+    *,
+    name: str = "Ada Example",
+    dates: dict[str, str] | None = None,
+    pages: int = 1,
+    bullet_font: str = "Symbol",
+) -> Path:
+    """A plain resume: bold headings, bold entry titles with right-aligned dates, bullets.
+
+    reportlab draws "•" in Helvetica with a code pdfminer cannot map to Unicode;
+    the Symbol font maps it. ``bullet_font="Helvetica"`` makes the unmappable kind.
+    """
     dates = dates or {}
     c = _canvas(path)
     for page in range(pages):
@@ -50,8 +62,9 @@ def single_column_pdf(path: Path, blocks: list[tuple[str, list[str]]], *, name: 
             y -= 20
             for line in lines:
                 if line.startswith("• "):
-                    c.setFont("Helvetica", 10)
+                    c.setFont(bullet_font, 10)
                     c.drawString(60, y, "•")
+                    c.setFont("Helvetica", 10)
                     c.drawString(70, y, line[2:])
                 else:
                     c.setFont("Helvetica-Bold", 10)

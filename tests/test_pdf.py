@@ -40,6 +40,12 @@ def test_when_a_single_column_has_right_aligned_dates_then_it_is_not_split(tmp_p
     assert [b.marker for b in entries[0].bullets] == ["•", "•"]
 
 
+def test_when_a_bullet_glyph_has_no_unicode_then_its_line_is_still_a_bullet(tmp_path, vocab):
+    pdf = single_column_pdf(tmp_path / "cid.pdf", [("Experience", ["Engineer, Foo Inc", "• Kept the lights on."])], dates={"Engineer, Foo Inc": "2019 – 2021"}, bullet_font="Helvetica")
+    entry = read_document(pdf, vocab).section(SectionKind.EXPERIENCE).entries[0]
+    assert [b.text for b in entry.bullets] == ["Kept the lights on."]
+
+
 def test_when_a_pdf_has_link_annotations_and_printed_urls_then_both_are_links(tmp_path, vocab):
     doc = read_document(linked_pdf(tmp_path / "links.pdf"), vocab)
     found = {(link.kind, link.source) for link in doc.links}
@@ -47,11 +53,16 @@ def test_when_a_pdf_has_link_annotations_and_printed_urls_then_both_are_links(tm
     assert (LinkKind.PERSONAL, "text") in found
 
 
+def _write(path, data: bytes):
+    path.write_bytes(data)
+    return path
+
+
 @pytest.mark.parametrize(
     ("make", "status"),
     [
-        (lambda p: p.write_bytes(b"") or p, Status.NO_TEXT),
-        (lambda p: p.write_text("just some text pretending to be a PDF") or p, Status.CORRUPT),
+        (lambda p: _write(p, b""), Status.NO_TEXT),
+        (lambda p: _write(p, b"just some text pretending to be a PDF"), Status.CORRUPT),
         (lambda p: encrypted_pdf(p), Status.ENCRYPTED),
         (lambda p: drawing_only_pdf(p), Status.NO_TEXT),
     ],

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Iterable, NamedTuple
 
-from screener.ingest.glyphs import WORD_BREAKS, normalise_glyph_text
+from screener.ingest.glyphs import UNREADABLE_GLYPH, WORD_BREAKS, normalise_glyph_text
 from screener.ingest.words import RGB, PositionedWord
 
 #: A gap wider than this share of the font size separates two words.
@@ -37,6 +37,8 @@ class Glyph(NamedTuple):
 
 
 def _same_word(prev: Glyph, cur: Glyph) -> bool:
+    if cur.text == UNREADABLE_GLYPH or prev.text == UNREADABLE_GLYPH:
+        return False  # an unmapped glyph (a bullet, an icon) stands alone
     size = max(min(prev.size, cur.size), 1.0)
     if cur.upright != prev.upright:
         return False

@@ -18,9 +18,9 @@ import io
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -28,7 +28,7 @@ from docx.oxml.ns import qn
 
 from screener.document import Status
 from screener.errors import DocumentError
-from screener.ingest.text_reader import MAX_BYTES, format_megabytes, read_bytes
+from screener.ingest.text_reader import MAX_BYTES, format_size, read_bytes
 from screener.structure.source import CELL_SEPARATOR, SourceLine
 
 #: The zip may expand to at most this many bytes in all.
@@ -76,13 +76,13 @@ def check_container(data: bytes, *, max_expanded: int = MAX_EXPANDED_BYTES, max_
         raise DocumentError(Status.CORRUPT, f"not a valid DOCX file ({_zip_reason(exc)})") from None
     total = sum(m.file_size for m in members)
     if total > max_expanded:
-        raise DocumentError(Status.ERROR, f"the DOCX expands to {format_megabytes(total)}, over the {format_megabytes(max_expanded)} limit (zip bomb?)")
+        raise DocumentError(Status.ERROR, f"the DOCX expands to {format_size(total)}, over the {format_size(max_expanded, limit=True)} limit (zip bomb?)")
     for member in members:
         if member.file_size >= RATIO_CHECK_MIN_BYTES and member.file_size > max_ratio * max(member.compress_size, 1):
             ratio = member.file_size / max(member.compress_size, 1)
             raise DocumentError(
                 Status.ERROR,
-                f"the DOCX expands to {format_megabytes(total)}; {member.filename} is compressed {ratio:.0f}:1, over {max_ratio:g}:1 (zip bomb?)",
+                f"the DOCX expands to {format_size(total)}; {member.filename} is compressed {ratio:.0f}:1, over {max_ratio:g}:1 (zip bomb?)",
             )
     if "word/document.xml" not in {m.filename for m in members}:
         raise DocumentError(Status.CORRUPT, "not a valid DOCX file (a zip archive without word/document.xml)")

@@ -19,6 +19,8 @@ ITALIC_FONT = re.compile(r"italic|oblique|cmti|cmsl|-it$|,it$|\bit\b", re.IGNORE
 
 #: pdfminer spells a glyph it cannot map to Unicode as "(cid:123)".
 CID_GLYPH = re.compile(r"^\(cid:\d+\)$")
+#: What an unmappable glyph becomes in a word.
+UNREADABLE_GLYPH = "\ufffd"
 
 #: Characters that separate words even when no gap is printed.
 WORD_BREAKS = frozenset(" \t\n\r\u00a0\u2002\u2003\u2009\u200a\u3000")

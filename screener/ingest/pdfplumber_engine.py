@@ -17,7 +17,7 @@ from pdfminer.utils import decode_text
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
 from screener.ingest.assemble import Glyph, assemble_words
-from screener.ingest.glyphs import CID_GLYPH, is_bold_font, is_italic_font, is_private_use, to_rgb
+from screener.ingest.glyphs import CID_GLYPH, UNREADABLE_GLYPH, is_bold_font, is_italic_font, is_private_use, to_rgb
 from screener.ingest.words import Box, FilledRect, PageLink, PageWords
 
 NAME = "pdfplumber"
@@ -108,8 +108,10 @@ def _glyphs(chars: list[dict]) -> tuple[list[Glyph], int]:
     for ch in chars:
         text = ch.get("text") or ""
         if CID_GLYPH.match(text):
+            # Kept as U+FFFD: a lone one opening a line is a bullet drawn in a
+            # font without a Unicode map; runs of them mark garbled text.
             unreadable += 1
-            continue
+            text = UNREADABLE_GLYPH
         if is_private_use(text):
             continue
         fontname = ch.get("fontname") or ""

@@ -10,18 +10,26 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from screener.document import Document, Status
+from screener.document import Document, Link, Status
 from screener.errors import DocumentError
 from screener.ingest import docx_reader, markdown_reader, text_reader
 from screener.ingest.limits import Limits, time_limit
 from screener.ingest.pdf import DEFAULT_ENGINE, read_pdf
 from screener.structure.builder import build_document
 from screener.structure.links import classify
-from screener.document import Link
+from screener.structure.source import SourceLine
 from screener.vocabulary import Vocabulary
 
 SUPPORTED_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
-LINE_READERS = {"docx": docx_reader.read_lines, "markdown": markdown_reader.read_lines, "text": text_reader.read_lines}
+
+
+def _read_lines(kind: str, path: Path, vocab: Vocabulary, limits: Limits) -> tuple[list[SourceLine], list[str]]:
+    """Lines and link targets of a DOCX, Markdown or text file."""
+    if kind == "docx":
+        return docx_reader.read_document(path, max_bytes=limits.max_bytes)
+    if kind == "markdown":
+        return markdown_reader.read_lines(path, max_bytes=limits.max_bytes), []
+    return text_reader.read_lines(path, max_bytes=limits.max_bytes, vocab=vocab), []
 
 
 def file_sha256(path: Path) -> str:
@@ -59,10 +67,8 @@ def read_document(
         if kind == "pdf":
             return read_pdf(path, vocab, engine=engine, limits=limits, source=name, sha256=sha)
         with time_limit(limits.time_limit, f"reading the {kind} file"):
-            lines = LINE_READERS[kind](path)
-            links = []
-            if kind == "docx":
-                links = [Link(url=url, kind=classify(url, vocab), source="annotation") for url in docx_reader.read_links(path)]
+            lines, targets = _read_lines(kind, path, vocab, limits)
+            links = [Link(url=url, kind=classify(url, vocab), source="annotation") for url in targets]
             return build_document(lines, source=name, format=kind, vocab=vocab, sha256=sha, annotation_links=links)
     except DocumentError:
         raise

@@ -64,14 +64,19 @@ _BOMS = (
 )
 
 
-def format_megabytes(size: int) -> str:
-    return f"{size / MEGABYTE:.1f} MB"
+def format_size(size: float, *, limit: bool = False) -> str:
+    """``31.2 MB``, ``2.9 KB``; a limit is shown without a needless decimal (``20 MB``)."""
+    for unit, scale in (("MB", MEGABYTE), ("KB", 1024)):
+        if size >= scale:
+            value = size / scale
+            return f"{value:g} {unit}" if limit and value == round(value, 1) else f"{value:.1f} {unit}"
+    return f"{size:g} bytes"
 
 
 def check_size(size: int, max_bytes: int = MAX_BYTES) -> None:
     """Refuse a file of ``size`` bytes when it is over ``max_bytes``."""
     if size > max_bytes:
-        raise DocumentError(Status.ERROR, f"the file is {format_megabytes(size)}; the limit is {max_bytes / MEGABYTE:g} MB")
+        raise DocumentError(Status.ERROR, f"the file is {format_size(size)}; the limit is {format_size(max_bytes, limit=True)}")
 
 
 def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
@@ -182,9 +187,7 @@ def lines_from_text(text: str, vocab: Vocabulary | None = None) -> list[SourceLi
         marker = bullet_marker(stripped, vocab)
         if bullet_at is not None and marker is None and indent > out[bullet_at].indent:
             bullet = out[bullet_at]
-            out[bullet_at] = SourceLine(
-                text=f"{bullet.text} {stripped}", page=bullet.page, new_block=bullet.new_block, indent=bullet.indent
-            )
+            out[bullet_at] = SourceLine(text=f"{bullet.text} {stripped}", page=bullet.page, new_block=bullet.new_block, indent=bullet.indent)
             continue
         heading: int | None = None
         if marker is None:
@@ -192,9 +195,7 @@ def lines_from_text(text: str, vocab: Vocabulary | None = None) -> list[SourceLi
             if underlined and len(stripped.split()) <= MAX_UNDERLINED_HEADING_WORDS:
                 heading = 1
                 i += 1  # the underline itself is not text
-            elif (is_caps_heading(stripped) or is_colon_heading(stripped)) and (
-                not WEAK_HEADINGS_NEED_WORDING or vocab.section_kind(stripped) is not None
-            ):
+            elif (is_caps_heading(stripped) or is_colon_heading(stripped)) and (not WEAK_HEADINGS_NEED_WORDING or vocab.section_kind(stripped) is not None):
                 heading = 1
         out.append(SourceLine(text=stripped, page=page, heading_level=heading, new_block=new_block, indent=float(indent)))
         new_block = False

@@ -2,11 +2,12 @@
 
 The page is cut recursively. A region whose segments leave a vertical gutter
 free from top to bottom is read left side first, then right side. Otherwise
-it is cut into horizontal bands at its blank rows, and consecutive bands that
-share a gutter are grouped and cut at it, so a full-width header is read
-before the two columns under it. A group whose two sides pair up line by line
-(a date beside a title, a label column beside its values) is a table, not two
-columns, and is read row by row.
+it is cut into horizontal bands at its blank rows, and the longest run of
+consecutive bands that shares a gutter with text on both sides is read as
+columns, with what stands above and below it ordered the same way, so a
+full-width header is read before the two columns under it. Two sides that
+pair up line by line (a date beside a title, a label column beside its
+values) are a table, not two columns, and are read row by row.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ WRAP_GAP_EM = 0.8
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
 #: A wrapped label runs to at most this many lines.
 MAX_LABEL_LINES = 3
+#: Recursion depth at which a region is read as rows whatever its shape.
+MAX_DEPTH = 16
 
 
 @dataclass
@@ -216,39 +219,60 @@ def _split_at(segments: list[Segment], gutter: tuple[float, float]) -> tuple[lis
     return left, right
 
 
-def _order(segments: list[Segment], depth: int = 0) -> list[Column]:
-    if len(segments) <= 1 or depth > 12:
+def _split_columns(segments: list[Segment], gutter: tuple[float, float], width: float, depth: int) -> list[Column]:
+    """Read two sides one after the other, unless they pair up as a table."""
+    left, right = _split_at(segments, gutter)
+    if not left or not right or _reads_as_rows(left, right, width):
         return [Column(_rows(segments))]
-    width = max(s.x1 for s in segments) - min(s.x0 for s in segments)
+    columns = _order(left, depth + 1) + _order(right, depth + 1)
+    for column in columns:
+        column.split = True
+    return columns
+
+
+def _best_zone(bands: list[list[Segment]], lo: float, hi: float) -> tuple[int, int, tuple[float, float]] | None:
+    """The run of consecutive bands that shares a gutter with text on both sides.
+
+    Runs are scored by how many segments they hold, so the body of a page
+    under a full-width header wins over a one-line title-and-date pair, and a
+    narrow header line above the columns joins them instead of cutting them.
+    """
+    free = [_free_intervals(band, lo, hi) for band in bands]
+    best: tuple[int, int, int, tuple[float, float]] | None = None
+    for first in range(len(bands)):
+        shared = free[first]
+        count = 0
+        x_min, x_max = hi, lo
+        for last in range(first, len(bands)):
+            shared = _intersect(shared, free[last]) if last > first else shared
+            if not shared:
+                break
+            count += len(bands[last])
+            x_min = min(x_min, min(s.x0 for s in bands[last]))
+            x_max = max(x_max, max(s.x1 for s in bands[last]))
+            inner = [g for g in shared if g[0] > x_min and g[1] < x_max]
+            if inner and last > first and (best is None or count > best[0]):
+                best = (count, first, last, max(inner, key=lambda g: g[1] - g[0]))
+    return None if best is None else best[1:]
+
+
+def _order(segments: list[Segment], depth: int = 0) -> list[Column]:
+    if len(segments) <= 1 or depth > MAX_DEPTH:
+        return [Column(_rows(segments))]
+    width = _span(segments)
     gutters = _inner_gutters(segments)
     if gutters:
-        gutter = max(gutters, key=lambda g: g[1] - g[0])
-        left, right = _split_at(segments, gutter)
-        if _reads_as_rows(left, right, width):
-            return [Column(_rows(segments))]
-        columns = _order(left, depth + 1) + _order(right, depth + 1)
-        for column in columns:
-            column.split = True
-        return columns
+        return _split_columns(segments, max(gutters, key=lambda g: g[1] - g[0]), width, depth)
     bands = _bands(segments)
-    if len(bands) == 1:
+    zone = _best_zone(bands, min(s.x0 for s in segments), max(s.x1 for s in segments)) if len(bands) > 1 else None
+    if zone is None:
         return [Column(_rows(segments))]
-    columns: list[Column] = []
-    group: list[Segment] = []
-    shared: list[tuple[float, float]] = []
-    lo = min(s.x0 for s in segments)
-    hi = max(s.x1 for s in segments)
-    for band in bands:
-        free = _free_intervals(band, lo, hi)
-        if group:
-            joint = _intersect(shared, free)
-            if joint:
-                group.extend(band)
-                shared = joint
-                continue
-            columns.extend(_order(group, depth + 1))
-        group, shared = list(band), free
-    columns.extend(_order(group, depth + 1))
+    first, last, gutter = zone
+    before = [s for band in bands[:first] for s in band]
+    inside = [s for band in bands[first : last + 1] for s in band]
+    after = [s for band in bands[last + 1 :] for s in band]
+    columns = (_order(before, depth + 1) if before else []) + _split_columns(inside, gutter, width, depth)
+    columns += _order(after, depth + 1) if after else []
     return _merge_plain(columns)
 
 
@@ -270,9 +294,27 @@ def reading_order(segments: list[Segment]) -> list[Column]:
     upright = [s for s in segments if s.words[0].upright]
     rotated = [s for s in segments if not s.words[0].upright]
     columns = _order(upright) if upright else []
-    if rotated:
-        columns.append(Column(rotated))
+    for seg in sorted(rotated, key=lambda s: s.top):
+        _place_rotated(seg, columns)
     return columns
+
+
+def _place_rotated(seg: Segment, columns: list[Column]) -> None:
+    """Read a sideways heading where it starts: before the first line at or below its top.
+
+    It goes into the column it runs beside the longest (a rotated "EXPERIENCE"
+    at the page edge heads the rows it stands beside).
+    """
+
+    def beside(column: Column) -> float:
+        return sum(max(0.0, min(seg.bottom, s.bottom) - max(seg.top, s.top)) for s in column.segments)
+
+    if not columns:
+        columns.append(Column([seg]))
+        return
+    column = max(columns, key=beside)
+    position = next((i for i, s in enumerate(column.segments) if s.bottom > seg.top), len(column.segments))
+    column.segments.insert(position, seg)
 
 
 def page_text_for_debug(page) -> str:  # pragma: no cover - development aid

@@ -31,6 +31,8 @@ LOCATION = re.compile(
 )
 #: A location ("San Francisco, CA", "Remote (EU)") has at most this many words.
 MAX_LOCATION_WORDS = 5
+#: A short line ending in a colon labels what follows ("Key achievements:").
+LABEL_LINE = re.compile(r"^\s*(?:\S+\s+){0,3}\S+:\s*$")
 #: Company-form suffixes that belong to the name before their comma.
 CORPORATE_SUFFIXES = frozenset({"inc", "llc", "ltd", "gmbh", "co", "corp", "plc", "s.a", "ag", "bv", "srl", "pty ltd"})
 #: Page furniture that must not become an entry: "2", "Page 2 of 3", "2/4", "- 2 -".
@@ -110,6 +112,9 @@ def split_entries(blocks: list[Block], vocab: Vocabulary) -> list[Entry]:
             drafts[-1].bullets.append(Bullet(text=text, span=item.span, page=item.page, marker=item.marker))
             continue
         dated = _is_dated(item, vocab)
+        if not dated and LABEL_LINE.match(item.text):
+            flush_prose()  # "Responsibilities:" introduces bullets; it names no field
+            continue
         draft = drafts[-1] if drafts else None
         follows = not dated and _date_follows(items, index, vocab)
         if prose and not dated and not follows and not item.bold:
@@ -174,7 +179,7 @@ def _has_word(piece: str, words: list[str]) -> bool:
 def _is_location(piece: str, vocab: Vocabulary) -> bool:
     if not LOCATION.match(piece) or len(piece.split()) > MAX_LOCATION_WORDS:
         return False
-    return not any(_has_word(piece, words) for words in (vocab.title_words, vocab.degree_words, vocab.organisation_words))
+    return not any(_has_word(piece, words) for words in (vocab.title_words, vocab.organisation_words))
 
 
 def _pieces(header: str) -> list[str]:

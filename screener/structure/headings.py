@@ -52,12 +52,12 @@ def heading_verdict(line: SourceLine, body: float, vocab: Vocabulary) -> Heading
     kind = vocab.section_kind(text)
     if kind is not None:
         return HeadingVerdict(kind, by_wording=True)
+    if line.heading_level is not None:
+        return HeadingVerdict(SectionKind.OTHER, by_wording=False)  # the format says so
     if len(words) > MAX_HEADING_WORDS or bullet_marker(line.text, vocab) is not None:
         return None
     if text.endswith((".", ",", ";")) or find_date_ranges(text, vocab):
         return None
-    if line.heading_level is not None:
-        return HeadingVerdict(SectionKind.OTHER, by_wording=False)
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return None

@@ -9,10 +9,17 @@ deeper than the section headings heads an entry.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from screener.document import Block, Section, SectionKind, Span
 from screener.structure.blocks import DraftBlock
 from screener.structure.entries import ENTRY_SECTIONS, split_entries
 from screener.vocabulary import Vocabulary
+
+
+#: A heading known only by typography must be at least this close (points) to
+#: the size of the heading of the section it would interrupt.
+HEADING_RANK_TOLERANCE = 0.5
 
 
 def _section_level(drafts: list[DraftBlock]) -> int | None:
@@ -20,56 +27,84 @@ def _section_level(drafts: list[DraftBlock]) -> int | None:
     return min(levels) if levels else None
 
 
-def _opens_section(draft: DraftBlock, seen_worded: bool, level: int | None, in_contact: bool) -> bool:
-    if draft.heading is None:
-        return False
-    if draft.heading.by_wording:
-        return True
-    if in_contact:
-        return False  # a headline under the name belongs to the header
-    explicit = draft.lines[0].heading_level
-    if explicit is not None and level is not None:
-        return explicit == level
-    return seen_worded
-
-
 def _largest_size(drafts: list[DraftBlock]) -> float:
     return max((line.size for d in drafts for line in d.lines), default=0.0)
 
 
+@dataclass
+class _Open:
+    """A section being filled: its kind, heading block and body blocks."""
+
+    kind: SectionKind
+    heading: Block | None = None
+    heading_size: float = 0.0
+    body: list[Block] = field(default_factory=list)
+
+
+class _Sectioner:
+    """Decides, heading by heading, where sections begin."""
+
+    def __init__(self, drafts: list[DraftBlock]) -> None:
+        self.level = _section_level(drafts)
+        self.name_size = _largest_size(drafts)
+        self.seen_worded = False
+        self.sections: list[_Open] = []
+
+    def _current(self) -> _Open:
+        if not self.sections:
+            self.sections.append(_Open(SectionKind.CONTACT))
+        return self.sections[-1]
+
+    def _is_name(self, draft: DraftBlock) -> bool:
+        heading = draft.heading
+        return heading is not None and not heading.by_wording and self.name_size > 0 and draft.lines[0].size >= self.name_size
+
+    def _opens(self, draft: DraftBlock) -> bool:
+        heading = draft.heading
+        if heading is None:
+            return False
+        if heading.by_wording:
+            return True
+        current = self._current()
+        if current.kind is SectionKind.CONTACT:
+            return False  # a headline under the name belongs to the header
+        explicit = draft.lines[0].heading_level
+        if explicit is not None and self.level is not None:
+            return explicit == self.level
+        # Typography alone opens a section only when it ranks with the heading it interrupts:
+        # a smaller all-capitals entry title ("ACME | ENGINEER") stays inside its section.
+        return self.seen_worded and draft.lines[0].size >= current.heading_size - HEADING_RANK_TOLERANCE
+
+    def add(self, draft: DraftBlock, block: Block) -> None:
+        if self._is_name(draft):
+            if self._current().kind is not SectionKind.CONTACT:
+                self.sections.append(_Open(SectionKind.CONTACT))
+            self._current().body.append(block)
+        elif self._opens(draft):
+            assert draft.heading is not None
+            self.seen_worded = self.seen_worded or draft.heading.by_wording
+            self.sections.append(_Open(draft.heading.kind, block, draft.lines[0].size))
+        else:
+            self._current().body.append(block)
+
+
 def build_sections(drafts: list[DraftBlock], blocks: list[Block], vocab: Vocabulary) -> list[Section]:
-    level = _section_level(drafts)
-    name_size = _largest_size(drafts)
-    groups: list[tuple[SectionKind, Block | None, list[Block]]] = []
-    seen_worded = False
-    for draft, block in zip(drafts, blocks):
-        in_contact = not groups or groups[-1][0] is SectionKind.CONTACT
-        if draft.heading and not draft.heading.by_wording and name_size and draft.lines[0].size >= name_size:
-            # The largest text is the candidate's name: it opens the header, wherever a sidebar put it.
-            if not groups or groups[-1][0] is not SectionKind.CONTACT:
-                groups.append((SectionKind.CONTACT, None, []))
-            groups[-1][2].append(block)
-            continue
-        if _opens_section(draft, seen_worded, level, in_contact):
-            seen_worded = seen_worded or draft.heading.by_wording  # type: ignore[union-attr]
-            groups.append((draft.heading.kind, block, []))  # type: ignore[union-attr]
-            continue
-        if not groups:
-            groups.append((SectionKind.CONTACT, None, []))
-        groups[-1][2].append(block)
+    sectioner = _Sectioner(drafts)
+    for draft, block in zip(drafts, blocks, strict=True):
+        sectioner.add(draft, block)
     sections = []
-    for kind, heading, body in groups:
-        parts = ([heading] if heading else []) + body
-        span = Span(start=parts[0].span.start, end=parts[-1].span.end)
-        entries = split_entries(body, vocab) if kind in ENTRY_SECTIONS else []
+    for found in sectioner.sections:
+        parts = ([found.heading] if found.heading else []) + found.body
+        if not parts:
+            continue
         sections.append(
             Section(
-                kind=kind,
-                heading=heading.text.replace("\n", " ") if heading else None,
-                span=span,
+                kind=found.kind,
+                heading=found.heading.text.replace("\n", " ") if found.heading else None,
+                span=Span(start=parts[0].span.start, end=parts[-1].span.end),
                 page=parts[0].page,
-                blocks=tuple(body),
-                entries=tuple(entries),
+                blocks=tuple(found.body),
+                entries=tuple(split_entries(found.body, vocab)) if found.kind in ENTRY_SECTIONS else (),
             )
         )
     return sections
