@@ -71,3 +71,22 @@ def test_when_a_sample_is_parsed_then_its_entries_match_the_source(path, vocab):
             if len(match.bullets) != len(entry.bullets):
                 problems.append(f"{entry.title}: {len(match.bullets)} bullets != {len(entry.bullets)}")
     assert not problems, "\n".join(problems)
+
+
+PORTFOLIOS = [p for p in SOURCES if render.validate(render.load_source(p)).portfolio is not None]
+
+
+@pytest.mark.parametrize("path", PORTFOLIOS, ids=[p.stem for p in PORTFOLIOS])
+def test_when_a_portfolio_is_parsed_then_its_projects_are_entries(path, vocab):
+    resume = render.validate(render.load_source(path))
+    folder = render.output_path(path.stem, resume).parent
+    doc = read_document(folder / "portfolio.md", vocab)
+    section = doc.section(SectionKind.PORTFOLIO)
+    assert section is not None, [s.kind for s in doc.sections]
+    titled = {norm(e.title): e for e in section.entries if e.title}
+    for project in resume.portfolio.projects:
+        entry = titled.get(norm(project.title))
+        assert entry is not None, f"{project.title!r} not in {list(titled)}"
+        assert len(entry.bullets) == len(project.bullets)
+        if project.dates:
+            assert (partial(entry.dates.start), partial(entry.dates.end)) == (project.start, project.end)

@@ -166,3 +166,29 @@ def test_when_a_link_is_printed_then_it_is_classified(vocab, url, kind):
     text = url.removeprefix("mailto:")
     doc = build([pdf_line(f"Links: {text}", 20)], vocab)
     assert [link.kind.value for link in doc.links] == [kind]
+
+
+def test_when_a_document_title_names_a_portfolio_then_the_whole_document_is_that_section(vocab):
+    lines = [
+        SourceLine("Ada Example — Project Portfolio", heading_level=1, new_block=True),
+        SourceLine("Support assistant", heading_level=2, new_block=True),
+        SourceLine("Northwind Health · 2023 – 2024", new_block=True),
+        SourceLine("- Shipped to 40k users.", list_item=True, new_block=True),
+        SourceLine("Churn model", heading_level=2, new_block=True),
+        SourceLine("- Trained in XGBoost.", list_item=True, new_block=True),
+    ]
+    doc = build(lines, vocab, fmt="markdown")
+    assert [s.kind for s in doc.sections] == [SectionKind.PORTFOLIO]
+    assert [(e.title, e.organisation) for e in doc.sections[0].entries] == [("Support assistant", "Northwind Health"), ("Churn model", None)]
+
+
+def test_when_a_label_line_introduces_bullets_then_it_is_not_a_header_field(vocab):
+    lines = [
+        pdf_line("Experience", 60, size=13, bold=True, new_block=True),
+        pdf_line("ML Engineer, Acme Corp", 80, bold=True, new_block=True),
+        pdf_line("Jan 2020 – Present", 92),
+        pdf_line("Key achievements:", 104),
+        pdf_line("• Shipped the ranking model.", 118, new_block=True),
+    ]
+    entry = build(lines, vocab).section(SectionKind.EXPERIENCE).entries[0]
+    assert (entry.title, entry.organisation, len(entry.bullets)) == ("ML Engineer", "Acme Corp", 1)

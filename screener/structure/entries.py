@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from screener.document import Block, Bullet, DateRange, Entry, Line, SectionKind, Span
 from screener.structure.dates import best_date_range
 from screener.structure.headings import strip_marker
+from screener.structure.links import EMAIL_IN_TEXT, URL_IN_TEXT
 from screener.structure.source import CELL_SEPARATOR
 from screener.vocabulary import Vocabulary
 
@@ -61,15 +62,25 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-def _flatten(blocks: list[Block]) -> list[Block | Line]:
-    """Bullets stay whole; other blocks are taken line by line (page numbers dropped)."""
+def _flatten(blocks: list[Block]) -> tuple[list[Block | Line], set[int]]:
+    """Bullets stay whole; other blocks are taken line by line (page numbers dropped).
+
+    Also returns the positions of lines that were headings (a DOCX or Markdown
+    entry heading, an all-capitals entry title): each opens an entry.
+    """
     items: list[Block | Line] = []
+    headings: set[int] = set()
     for block in blocks:
         if block.kind == "bullet":
             items.append(block)
-        else:
-            items.extend(line for line in block.lines if not PAGE_NUMBER.match(line.text))
-    return items
+            continue
+        for index, line in enumerate(block.lines):
+            if PAGE_NUMBER.match(line.text):
+                continue
+            if block.kind == "heading" and index == 0:
+                headings.add(len(items))
+            items.append(line)
+    return items, headings
 
 
 def _is_dated(line: Line, vocab: Vocabulary) -> bool:
@@ -92,7 +103,7 @@ def _is_prose(line: Line) -> bool:
 
 def split_entries(blocks: list[Block], vocab: Vocabulary) -> list[Entry]:
     """Group a section's blocks into entries (see the module docstring)."""
-    items = _flatten(blocks)
+    items, headings = _flatten(blocks)
     drafts: list[_Draft] = []
     prose: list[Line] = []
 
@@ -117,11 +128,14 @@ def split_entries(blocks: list[Block], vocab: Vocabulary) -> list[Entry]:
             continue
         draft = drafts[-1] if drafts else None
         follows = not dated and _date_follows(items, index, vocab)
-        if prose and not dated and not follows and not item.bold:
+        if prose and not dated and not follows and not item.bold and index not in headings:
             prose.append(item)  # a paragraph under the header runs on
             continue
+        if draft is None and index not in headings and _is_prose(item) and not dated and not follows:
+            prose.append(item)  # an introduction before the first entry
+            continue
         flush_prose()
-        if draft is None:
+        if draft is None or index in headings:
             starts_new = True
         elif draft.bullets:
             starts_new = dated or follows or not _is_prose(item)
@@ -183,12 +197,15 @@ def _is_location(piece: str, vocab: Vocabulary) -> bool:
 
 
 def _pieces(header: str) -> list[str]:
-    """Header text cut at its separators (tabs, bars, dashes, "at", line breaks)."""
+    """Header text cut at its separators (tabs, bars, dashes, "at", line breaks).
+
+    Pieces holding a URL or an e-mail address are links, not fields.
+    """
     pieces: list[str] = []
     for line in header.split("\n"):
         for piece in PIECE_SEPARATORS.split(line):
             piece = piece.strip(" ,;:()[]|")
-            if piece and any(c.isalnum() for c in piece):
+            if piece and any(c.isalnum() for c in piece) and not URL_IN_TEXT.search(piece) and not EMAIL_IN_TEXT.search(piece):
                 pieces.append(piece)
     return pieces
 

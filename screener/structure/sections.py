@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from screener.document import Block, Section, SectionKind, Span
 from screener.structure.blocks import DraftBlock
 from screener.structure.entries import ENTRY_SECTIONS, split_entries
-from screener.vocabulary import Vocabulary
+from screener.vocabulary import Vocabulary, normalise_heading
 
 
+#: Kinds a whole document can be, when its title says so.
+WHOLE_DOCUMENT_KINDS = (SectionKind.PORTFOLIO, SectionKind.PROJECTS)
 #: A heading known only by typography must be at least this close (points) to
 #: the size of the heading of the section it would interrupt.
 HEADING_RANK_TOLERANCE = 0.5
@@ -29,6 +31,22 @@ def _section_level(drafts: list[DraftBlock]) -> int | None:
 
 def _largest_size(drafts: list[DraftBlock]) -> float:
     return max((line.size for d in drafts for line in d.lines), default=0.0)
+
+
+def _whole_document_kind(drafts: list[DraftBlock], vocab: Vocabulary) -> SectionKind | None:
+    """The kind of a document that is one section, named in its title ("… Project Portfolio").
+
+    Only a document without any worded section heading qualifies; its title
+    must contain a portfolio or projects heading variant.
+    """
+    headings = [d for d in drafts if d.heading is not None]
+    if not headings or any(d.heading.by_wording for d in headings):  # type: ignore[union-attr]
+        return None
+    title = f" {normalise_heading(headings[0].lines[0].plain)} "
+    for kind in WHOLE_DOCUMENT_KINDS:
+        if any(f" {normalise_heading(variant)} " in title for variant in vocab.sections.get(kind, [])):
+            return kind
+    return None
 
 
 @dataclass
@@ -44,11 +62,12 @@ class _Open:
 class _Sectioner:
     """Decides, heading by heading, where sections begin."""
 
-    def __init__(self, drafts: list[DraftBlock]) -> None:
+    def __init__(self, drafts: list[DraftBlock], vocab: Vocabulary) -> None:
         self.level = _section_level(drafts)
         self.name_size = _largest_size(drafts)
         self.seen_worded = False
         self.sections: list[_Open] = []
+        self.whole_kind = _whole_document_kind(drafts, vocab)
 
     def _current(self) -> _Open:
         if not self.sections:
@@ -76,6 +95,12 @@ class _Sectioner:
         return self.seen_worded and draft.lines[0].size >= current.heading_size - HEADING_RANK_TOLERANCE
 
     def add(self, draft: DraftBlock, block: Block) -> None:
+        if self.whole_kind is not None:
+            if not self.sections and draft.heading is not None:
+                self.sections.append(_Open(self.whole_kind, block, draft.lines[0].size))
+            else:
+                self._current().body.append(block)
+            return
         if self._is_name(draft):
             if self._current().kind is not SectionKind.CONTACT:
                 self.sections.append(_Open(SectionKind.CONTACT))
@@ -89,7 +114,7 @@ class _Sectioner:
 
 
 def build_sections(drafts: list[DraftBlock], blocks: list[Block], vocab: Vocabulary) -> list[Section]:
-    sectioner = _Sectioner(drafts)
+    sectioner = _Sectioner(drafts, vocab)
     for draft, block in zip(drafts, blocks, strict=True):
         sectioner.add(draft, block)
     sections = []
