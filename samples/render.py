@@ -105,8 +105,7 @@ FIXED_DATE = dt.datetime(2024, 1, 15, 9, 30, 0, tzinfo=dt.UTC)
 
 _YM = r"\d{4}(-(0[1-9]|1[0-2]))?"
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-_SEASONS = {"spring": {3, 4, 5}, "summer": {6, 7, 8}, "fall": {9, 10, 11}, "autumn": {9, 10, 11},
-            "winter": {12, 1, 2}}
+_SEASONS = {"spring": {3, 4, 5}, "summer": {6, 7, 8}, "fall": {9, 10, 11}, "autumn": {9, 10, 11}, "winter": {12, 1, 2}}
 _PRESENT_WORDS = ("present", "current", "now", "today")
 
 
@@ -278,6 +277,7 @@ def output_path(slug: str, resume: Resume, out_dir: Path = RESUMES_DIR) -> Path:
 
 # --------------------------------------------------------------------------- presentation
 
+
 @dataclass(frozen=True)
 class Theme:
     """Purely visual variety; not part of the data schema."""
@@ -303,18 +303,13 @@ _FPDF_DEFAULT = Theme(bullet="-", sep=" | ", sep2=" | ", page="a4")
 # Keyed by person name so any source can be rendered in any layout with a sensible look.
 PRESENTATION: dict[str, Theme] = {
     "Nadia Okafor": Theme(),
-    "Rafael Quintero": Theme(
-        side_fill=(0.13, 0.19, 0.29), side_text=(1, 1, 1), side_accent=(0.62, 0.80, 0.96)
-    ),
+    "Rafael Quintero": Theme(side_fill=(0.13, 0.19, 0.29), side_text=(1, 1, 1), side_accent=(0.62, 0.80, 0.96)),
     "Ingrid Solberg": Theme(family="Times", accent=(0.35, 0.12, 0.12), page="a4", size=10),
     "Carmen Villalobos": Theme(bullet="▪", dates="below", sep=" · ", sep2=" | ", accent=(0.05, 0.40, 0.38)),
-    "Lucas Ferreira": Theme(family="Times", bullet="-", name_align="center", sep=", ", rule=False,
-                            accent=(0, 0, 0), links=False, size=10),
-    "Mei-Lin Zhou": replace(_FPDF_DEFAULT, family="Times", name_align="center", dates="below", sep=", ",
-                            accent=(0, 0, 0), size=10),
+    "Lucas Ferreira": Theme(family="Times", bullet="-", name_align="center", sep=", ", rule=False, accent=(0, 0, 0), links=False, size=10),
+    "Mei-Lin Zhou": replace(_FPDF_DEFAULT, family="Times", name_align="center", dates="below", sep=", ", accent=(0, 0, 0), size=10),
     "Tomasz Wierzbicki": replace(_FPDF_DEFAULT, accent=(0.55, 0.10, 0.10)),
-    "Devendra Malhotra": replace(_FPDF_DEFAULT, side_fill=(0.92, 0.95, 0.93), side_accent=(0.12, 0.35, 0.20),
-                                 accent=(0.12, 0.35, 0.20)),
+    "Devendra Malhotra": replace(_FPDF_DEFAULT, side_fill=(0.92, 0.95, 0.93), side_accent=(0.12, 0.35, 0.20), accent=(0.12, 0.35, 0.20)),
     "Brandon Keller": replace(_FPDF_DEFAULT, page="letter", rule=False, links=False),
 }
 
@@ -577,8 +572,7 @@ class _Doc:
 class _Flow:
     """A column of text that flows down the page (and onto further pages)."""
 
-    def __init__(self, doc: _Doc, x: float, width: float, y: float, *, color=BLACK, accent=None,
-                 size: float | None = None, top_next: float = MARGIN):
+    def __init__(self, doc: _Doc, x: float, width: float, y: float, *, color=BLACK, accent=None, size: float | None = None, top_next: float = MARGIN):
         self.d = doc
         self.x = x
         self.w = width
@@ -600,8 +594,7 @@ class _Flow:
     def space(self, n: int = GRID) -> None:
         self.y += n
 
-    def line(self, runs: list[_Run], h: int = LINE, indent: float = 0.0, right: _Run | None = None,
-             align: str = "left") -> float:
+    def line(self, runs: list[_Run], h: int = LINE, indent: float = 0.0, right: _Run | None = None, align: str = "left") -> float:
         self.need(h)
         base = self.y + h - 3
         total = sum(self.d.width(r) for r in runs)
@@ -656,8 +649,7 @@ class _Flow:
         for ln in self.wrap(runs, self.w - indent):
             self.line(ln, h=h, indent=indent)
 
-    def r(self, text: str, style: str = "reg", size: float | None = None, color=None,
-          url: str | None = None) -> _Run:
+    def r(self, text: str, style: str = "reg", size: float | None = None, color=None, url: str | None = None) -> _Run:
         font = {"reg": self.d.reg, "bold": self.d.bold, "ital": self.d.ital}[style]
         return _Run(self.d.b.clean(text), font, size or self.size, color or self.color, url)
 
@@ -687,8 +679,7 @@ class _Flow:
         t = self.d.t
         title = self.r(e.title, "bold")
         org = self.r(e.organisation) if e.organisation else None
-        dates = self.r(e.dates, "ital" if narrow else "reg", color=GREY if self.color == BLACK else self.color) \
-            if e.dates else None
+        dates = self.r(e.dates, "ital" if narrow else "reg", color=GREY if self.color == BLACK else self.color) if e.dates else None
         loc = self.r(e.location, "ital", color=GREY if self.color == BLACK else self.color) if e.location else None
         self.need(LINE * (3 if e.bullets else 2))
         w = self.d.width
@@ -848,8 +839,7 @@ def _layout_sidebar(doc: _Doc, res: Resume) -> None:
     t = doc.t
     side_w = round(doc.W * 0.3)
     pad = 18
-    side = _Flow(doc, pad, side_w - 2 * pad, MARGIN + 6, color=t.side_text, accent=t.side_accent,
-                 size=t.size - 0.5)
+    side = _Flow(doc, pad, side_w - 2 * pad, MARGIN + 6, color=t.side_text, accent=t.side_accent, size=t.size - 0.5)
     main_x = side_w + 24
     main = _Flow(doc, main_x, doc.W - main_x - MARGIN, MARGIN)
     _name_block(main, res, "left")
@@ -869,9 +859,7 @@ def _render_pdf(res: Resume, layout: str, producer: str, out: Path) -> None:
     backend = _backend(producer)
     theme = theme_for(res, producer)
     doc = _Doc(backend, theme)
-    {"single_column": _layout_single, "two_column": _layout_two_column, "sidebar": _layout_sidebar}[layout](
-        doc, res
-    )
+    {"single_column": _layout_single, "two_column": _layout_two_column, "sidebar": _layout_sidebar}[layout](doc, res)
     meta = {
         "title": backend.clean(f"{res.name} - Resume"),
         "author": backend.clean(res.name),
@@ -881,6 +869,7 @@ def _render_pdf(res: Resume, layout: str, producer: str, out: Path) -> None:
 
 
 # --------------------------------------------------------------------------- docx / markdown / text
+
 
 def _entry_head(e: Entry, sep: str = " — ") -> str:
     return f"{e.title}{sep}{e.organisation}" if e.organisation else e.title
@@ -1028,8 +1017,7 @@ def markdown_text(res: Resume) -> str:
 
 def plain_text(res: Resume, width: int = 78) -> str:
     def wrap(s: str, first: str = "", rest: str = "") -> list[str]:
-        return textwrap.wrap(s, width, initial_indent=first, subsequent_indent=rest,
-                             break_long_words=False, break_on_hyphens=False)
+        return textwrap.wrap(s, width, initial_indent=first, subsequent_indent=rest, break_long_words=False, break_on_hyphens=False)
 
     out: list[str] = [res.name]
     if res.headline:
@@ -1086,6 +1074,7 @@ def portfolio_markdown(res: Resume) -> str:
 
 
 # --------------------------------------------------------------------------- public API
+
 
 def render(source: dict, layout: str, producer: str, out_path: Path) -> Path:
     """Render one person (a source dict as loaded from YAML) in ``layout`` to ``out_path``."""

@@ -37,9 +37,7 @@ engine_option = click.option(
 time_limit_option = click.option(
     "--time-limit", type=click.FloatRange(min=0.1), default=DEFAULT_TIME_LIMIT, show_default=True, help="Seconds one file may take to parse."
 )
-max_pages_option = click.option(
-    "--max-pages", type=click.IntRange(min=1), default=DEFAULT_MAX_PAGES, show_default=True, help="Pages read from one PDF."
-)
+max_pages_option = click.option("--max-pages", type=click.IntRange(min=1), default=DEFAULT_MAX_PAGES, show_default=True, help="Pages read from one PDF.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -8,7 +8,7 @@ later can always point back to the line it came from.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,7 +20,7 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class SectionKind(str, Enum):
+class SectionKind(StrEnum):
     SUMMARY = "summary"
     EXPERIENCE = "experience"
     PROJECTS = "projects"
@@ -33,7 +33,7 @@ class SectionKind(str, Enum):
     OTHER = "other"
 
 
-class LinkKind(str, Enum):
+class LinkKind(StrEnum):
     GITHUB = "github"
     LINKEDIN = "linkedin"
     HUGGINGFACE = "huggingface"
@@ -45,7 +45,7 @@ class LinkKind(str, Enum):
     OTHER = "other"
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Per-file outcome, as written in the CSV's ``status`` column."""
 
     OK = "ok"

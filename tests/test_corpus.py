@@ -7,6 +7,7 @@ shared tool's own scoring functions, on our reading-order text.
 from __future__ import annotations
 
 import importlib.util
+
 import pytest
 from click.testing import CliRunner
 

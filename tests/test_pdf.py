@@ -26,7 +26,18 @@ def test_when_two_columns_share_baselines_then_each_column_is_read_whole(tmp_pat
 def test_when_a_single_column_has_right_aligned_dates_then_it_is_not_split(tmp_path, vocab):
     pdf = single_column_pdf(
         tmp_path / "one.pdf",
-        [("Experience", ["AI Engineer, Northwind Health", "• Shipped a support assistant to 40k users.", "• Cut p95 latency to 900 ms.", "Data Analyst, Lakeside Labs", "• Built weekly dashboards."])],
+        [
+            (
+                "Experience",
+                [
+                    "AI Engineer, Northwind Health",
+                    "• Shipped a support assistant to 40k users.",
+                    "• Cut p95 latency to 900 ms.",
+                    "Data Analyst, Lakeside Labs",
+                    "• Built weekly dashboards.",
+                ],
+            )
+        ],
         dates={"AI Engineer, Northwind Health": "Mar 2022 – Present", "Data Analyst, Lakeside Labs": "2019 – 2021"},
     )
     doc = read_document(pdf, vocab)
@@ -41,7 +52,12 @@ def test_when_a_single_column_has_right_aligned_dates_then_it_is_not_split(tmp_p
 
 
 def test_when_a_bullet_glyph_has_no_unicode_then_its_line_is_still_a_bullet(tmp_path, vocab):
-    pdf = single_column_pdf(tmp_path / "cid.pdf", [("Experience", ["Engineer, Foo Inc", "• Kept the lights on."])], dates={"Engineer, Foo Inc": "2019 – 2021"}, bullet_font="Helvetica")
+    pdf = single_column_pdf(
+        tmp_path / "cid.pdf",
+        [("Experience", ["Engineer, Foo Inc", "• Kept the lights on."])],
+        dates={"Engineer, Foo Inc": "2019 – 2021"},
+        bullet_font="Helvetica",
+    )
     entry = read_document(pdf, vocab).section(SectionKind.EXPERIENCE).entries[0]
     assert [b.text for b in entry.bullets] == ["Kept the lights on."]
 

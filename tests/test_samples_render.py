@@ -102,13 +102,26 @@ def test_mix_of_layouts_producers_formats_and_headings():
     assert sum(r.portfolio is not None for r in RESUMES.values()) >= 1
 
     dates = {e.dates for r in RESUMES.values() for e in all_entries(r)}
-    for fmt in ["Mar 2022 – Present", "2019 – 2021", "03/2020 - 11/2022", "Summer 2018",
-                "Jan. 2021 – Current", "2017–2019", "June 2015 - Aug 2017"]:
+    for fmt in ["Mar 2022 – Present", "2019 – 2021", "03/2020 - 11/2022", "Summer 2018", "Jan. 2021 – Current", "2017–2019", "June 2015 - Aug 2017"]:
         assert fmt in dates, fmt
     headings = {s.heading.lower() for r in RESUMES.values() for s in r.sections}
-    for h in ["Experience", "Professional Experience", "Work History", "Employment History",
-              "Projects", "Selected Projects", "Skills", "Technical Skills", "Toolbox", "Education",
-              "Publications", "Certifications", "Summary", "Profile", "About Me"]:
+    for h in [
+        "Experience",
+        "Professional Experience",
+        "Work History",
+        "Employment History",
+        "Projects",
+        "Selected Projects",
+        "Skills",
+        "Technical Skills",
+        "Toolbox",
+        "Education",
+        "Publications",
+        "Certifications",
+        "Summary",
+        "Profile",
+        "About Me",
+    ]:
         assert h.lower() in headings, h
 
 
@@ -142,8 +155,7 @@ def test_every_layout_renders(tmp_path, layout, producer):
         assert _norm(e.dates) in text, e.dates
 
 
-@pytest.mark.parametrize("layout,producer", [("single_column", "reportlab"), ("sidebar", "fpdf2"),
-                                             ("docx", "reportlab")])
+@pytest.mark.parametrize("layout,producer", [("single_column", "reportlab"), ("sidebar", "fpdf2"), ("docx", "reportlab")])
 def test_rendering_is_byte_deterministic(tmp_path, layout, producer):
     source = R.load_source(SOURCES_DIR / "nadia-okafor.yaml")
     ext = R.EXTENSIONS[layout]
@@ -156,8 +168,7 @@ def test_rendering_is_byte_deterministic(tmp_path, layout, producer):
 
 
 def _needs_square_font(res) -> bool:
-    return (res.render.layout in R.PDF_LAYOUTS and res.render.producer == "reportlab"
-            and R.theme_for(res, "reportlab").bullet == "▪")
+    return res.render.layout in R.PDF_LAYOUTS and res.render.producer == "reportlab" and R.theme_for(res, "reportlab").bullet == "▪"
 
 
 @pytest.mark.parametrize("slug", SLUGS)

@@ -37,13 +37,18 @@ def build(lines, vocab, fmt="pdf"):
     ],
 )
 def test_when_a_heading_variant_is_printed_then_its_section_kind_is_found(vocab, heading, kind):
-    doc = build([pdf_line("Ada Example", 20, size=18, bold=True), pdf_line(heading, 60, bold=True, new_block=True), pdf_line("Some words under it.", 75)], vocab)
+    doc = build(
+        [pdf_line("Ada Example", 20, size=18, bold=True), pdf_line(heading, 60, bold=True, new_block=True), pdf_line("Some words under it.", 75)], vocab
+    )
     assert [s.kind for s in doc.sections] == [SectionKind.CONTACT, kind]
     assert doc.sections[1].heading == heading
 
 
 def test_when_the_name_is_large_then_it_does_not_open_a_section(vocab):
-    doc = build([pdf_line("Ada Example", 20, size=22, bold=True), pdf_line("ada@example.com", 45), pdf_line("Experience", 80, size=13, bold=True, new_block=True)], vocab)
+    doc = build(
+        [pdf_line("Ada Example", 20, size=22, bold=True), pdf_line("ada@example.com", 45), pdf_line("Experience", 80, size=13, bold=True, new_block=True)],
+        vocab,
+    )
     assert doc.sections[0].kind == SectionKind.CONTACT
     assert "Ada Example" in doc.text[doc.sections[0].span.start : doc.sections[0].span.end]
 
@@ -140,7 +145,11 @@ def test_when_markdown_headings_are_explicit_then_deeper_levels_head_entries(voc
 
 
 def test_when_spans_are_taken_then_they_point_at_the_text(vocab):
-    lines = [pdf_line("Experience", 60, size=13, bold=True, new_block=True), pdf_line("Engineer, Foo Inc\t2019 – 2020", 80, new_block=True), pdf_line("• Did a thing.", 95, new_block=True)]
+    lines = [
+        pdf_line("Experience", 60, size=13, bold=True, new_block=True),
+        pdf_line("Engineer, Foo Inc\t2019 – 2020", 80, new_block=True),
+        pdf_line("• Did a thing.", 95, new_block=True),
+    ]
     doc = build(lines, vocab)
     for block in doc.blocks:
         assert doc.text[block.span.start : block.span.end] == block.text

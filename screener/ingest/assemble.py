@@ -10,7 +10,8 @@ jump backwards or to another baseline, and where the font size changes sharply.
 
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from screener.ingest.glyphs import UNREADABLE_GLYPH, WORD_BREAKS, normalise_glyph_text
 from screener.ingest.words import RGB, PositionedWord

@@ -9,8 +9,8 @@ still read.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
@@ -72,7 +72,9 @@ def _describe_failure(exc: BaseException) -> DocumentError:
             return DocumentError(Status.CORRUPT, "the PDF's encryption dictionary is damaged or of an unknown kind")
     name = type(exc).__name__
     detail = " ".join(str(exc).split())[:120]
-    return DocumentError(Status.CORRUPT, f"the PDF is damaged and cannot be read ({name}: {detail})" if detail else f"the PDF is damaged and cannot be read ({name})")
+    return DocumentError(
+        Status.CORRUPT, f"the PDF is damaged and cannot be read ({name}: {detail})" if detail else f"the PDF is damaged and cannot be read ({name})"
+    )
 
 
 def _read_pages(path: Path, engine: PageReader, limits: Limits) -> tuple[list[PageWords], list[str]]:
@@ -125,7 +127,11 @@ def _annotation_links(pages: list[PageWords], vocab: Vocabulary) -> list[Link]:
     links = []
     for page in pages:
         for link in page.links:
-            text = " ".join(w.text for w in page.words if w.x0 >= link.box.x0 - 1 and w.x1 <= link.box.x1 + 1 and w.top >= link.box.top - 2 and w.bottom <= link.box.bottom + 2)
+            text = " ".join(
+                w.text
+                for w in page.words
+                if w.x0 >= link.box.x0 - 1 and w.x1 <= link.box.x1 + 1 and w.top >= link.box.top - 2 and w.bottom <= link.box.bottom + 2
+            )
             url = normalise_url(link.uri) if not link.uri.casefold().startswith(("mailto:", "tel:")) else link.uri
             links.append(Link(url=url, kind=classify(url, vocab), text=text or None, page=page.number, source="annotation"))
     return links
@@ -151,7 +157,9 @@ def pdf_lines(pages: list[PageWords]) -> tuple[list[SourceLine], LayoutInfo]:
     return lines, info
 
 
-def read_pdf(path: Path, vocab: Vocabulary, *, engine: str = DEFAULT_ENGINE, limits: Limits | None = None, source: str | None = None, sha256: str = "") -> Document:
+def read_pdf(
+    path: Path, vocab: Vocabulary, *, engine: str = DEFAULT_ENGINE, limits: Limits | None = None, source: str | None = None, sha256: str = ""
+) -> Document:
     """Parse a PDF into a Document, or raise DocumentError with a status."""
     limits = limits or Limits()
     if engine not in ENGINES:

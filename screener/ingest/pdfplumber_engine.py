@@ -7,8 +7,8 @@ together at its default tolerance, so we read its characters and let
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pdfplumber
 from pdfminer.pdfinterp import PDFPageInterpreter
@@ -62,7 +62,7 @@ class _ActualTextAggregator(PDFPageAggregatorWithMarkedContent):
         return adv
 
 
-def _lay_out(page: "pdfplumber.page.Page") -> dict[int, str]:
+def _lay_out(page: pdfplumber.page.Page) -> dict[int, str]:
     """Interpret the page with :class:`_ActualTextAggregator`; return its spans."""
     device = _ActualTextAggregator(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
     interpreter = PDFPageInterpreter(page.pdf.rsrcmgr, device)
@@ -135,7 +135,7 @@ def _glyphs(chars: list[dict]) -> tuple[list[Glyph], int]:
     return glyphs, unreadable
 
 
-def _links(page: "pdfplumber.page.Page") -> tuple[PageLink, ...]:
+def _links(page: pdfplumber.page.Page) -> tuple[PageLink, ...]:
     links = []
     for link in page.hyperlinks:
         uri = link.get("uri")
@@ -146,7 +146,7 @@ def _links(page: "pdfplumber.page.Page") -> tuple[PageLink, ...]:
     return tuple(links)
 
 
-def _rects(page: "pdfplumber.page.Page") -> tuple[FilledRect, ...]:
+def _rects(page: pdfplumber.page.Page) -> tuple[FilledRect, ...]:
     rects = []
     for rect in page.rects:
         if not rect.get("fill"):
@@ -160,7 +160,7 @@ def _rects(page: "pdfplumber.page.Page") -> tuple[FilledRect, ...]:
     return tuple(rects)
 
 
-def page_words(page: "pdfplumber.page.Page") -> PageWords:
+def page_words(page: pdfplumber.page.Page) -> PageWords:
     """Read one pdfplumber page into the engine-neutral model."""
     spans = _lay_out(page)
     chars = _apply_actual_text(page.chars, spans)

@@ -9,6 +9,7 @@ apart from the title it stands beside.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from statistics import median
 
 from screener.ingest.words import PositionedWord
@@ -85,14 +86,13 @@ def group_rows(words: list[PositionedWord]) -> list[list[PositionedWord]]:
     return rows
 
 
-
 def split_row(row: list[PositionedWord]) -> list[Segment]:
     """Split one row at its wide gaps."""
-    gaps = [b.x0 - a.x1 for a, b in zip(row, row[1:])]
+    gaps = [b.x0 - a.x1 for a, b in pairwise(row)]
     usual = median(gaps) if gaps else 0.0
     segments: list[Segment] = []
     current = [row[0]]
-    for gap, word in zip(gaps, row[1:]):
+    for gap, word in zip(gaps, row[1:], strict=True):
         size = max(min(current[-1].size, word.size), 1.0)
         wide = gap > SEGMENT_GAP_EM * size or (gap > MIN_SEGMENT_GAP_EM * size and gap > SEGMENT_GAP_RATIO * max(usual, 0.01))
         if wide:

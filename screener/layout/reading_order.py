@@ -116,9 +116,7 @@ def _aligned(seg: Segment, others: list[Segment], loose: bool = False) -> bool:
     text overlap some line by chance.
     """
     tolerance = SAME_BASELINE_EM * max(seg.size, 1.0)
-    return any(
-        abs(seg.baseline - o.baseline) <= tolerance or (loose and _overlap_share(seg, o) >= LINE_OVERLAP) for o in others
-    )
+    return any(abs(seg.baseline - o.baseline) <= tolerance or (loose and _overlap_share(seg, o) >= LINE_OVERLAP) for o in others)
 
 
 def _continues(prev: Segment, seg: Segment) -> bool:

@@ -90,4 +90,4 @@ def bullet_marker(text: str, vocab: Vocabulary) -> str | None:
 
 def strip_marker(text: str, marker: str) -> str:
     stripped = text.lstrip()
-    return stripped[len(marker):].lstrip() if stripped.startswith(marker) else stripped
+    return stripped[len(marker) :].lstrip() if stripped.startswith(marker) else stripped

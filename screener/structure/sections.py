@@ -16,7 +16,6 @@ from screener.structure.blocks import DraftBlock
 from screener.structure.entries import ENTRY_SECTIONS, split_entries
 from screener.vocabulary import Vocabulary, normalise_heading
 
-
 #: Kinds a whole document can be, when its title says so.
 WHOLE_DOCUMENT_KINDS = (SectionKind.PORTFOLIO, SectionKind.PROJECTS)
 #: A heading known only by typography must be at least this close (points) to
