@@ -20,6 +20,7 @@ from screener.ingest.limits import DEFAULT_MAX_PAGES, DEFAULT_TIME_LIMIT, Limits
 from screener.ingest.pdf import DEFAULT_ENGINE, ENGINES
 from screener.ingest.reader import read_document
 from screener.outline import outline, summary
+from screener.taxonomy import Taxonomy, TaxonomyError, load_taxonomy, show
 from screener.vocabulary import load_vocabulary
 
 
@@ -104,6 +105,76 @@ def _survey(folder: Path, vocab, engine: str, limits: Limits) -> int:  # type: i
         click.echo(f"skipped {skipped.path}: {skipped.reason}")
     click.echo(f"{len(found.candidates)} candidate(s), {read} document(s) read, {len(found.skipped)} skipped")
     return 0 if read else 1
+
+
+taxonomy_option = click.option(
+    "--taxonomy",
+    "taxonomy_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extra taxonomy YAML that adds, replaces or removes skills (repeatable).",
+)
+
+
+def _load_taxonomy(files: tuple[Path, ...]) -> Taxonomy:
+    try:
+        return load_taxonomy(list(files))
+    except TaxonomyError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(exc.problems)} problem(s) in the taxonomy", err=True)
+        sys.exit(2)
+
+
+@main.group()
+def taxonomy() -> None:
+    """Check and list the skill taxonomy.
+
+    \b
+    Examples:
+      screener taxonomy validate
+      screener taxonomy show --role ai --format json
+    """
+
+
+@taxonomy.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def taxonomy_validate(files: tuple[Path, ...]) -> None:
+    """Check the bundled taxonomy together with FILES (extra or override YAML).
+
+    Unknown pillars, duplicate ids, an alias claimed by two skills, empty or
+    invalid spaCy patterns are each reported with the file and skill id;
+    the exit code is then 2.
+
+    \b
+    Examples:
+      screener taxonomy validate
+      screener taxonomy validate extra.yaml
+    """
+    click.echo(show.summary(_load_taxonomy(files)))
+
+
+@taxonomy.command("show")
+@click.option("--role", type=click.Choice(["ai", "ml", "shared"]), help="Only skills of this role affinity.")
+@click.option("--pillar", help="Only skills serving this pillar.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@taxonomy_option
+def taxonomy_show(role: str | None, pillar: str | None, fmt: str, taxonomy_files: tuple[Path, ...]) -> None:
+    """List the skills, with their role, pillars, kind and aliases.
+
+    \b
+    Examples:
+      screener taxonomy show --role ml --pillar mlops_monitoring
+      screener taxonomy show --format json --taxonomy extra.yaml
+    """
+    loaded = _load_taxonomy(taxonomy_files)
+    if pillar is not None and pillar not in loaded.pillars:
+        raise click.BadParameter(f"unknown pillar {pillar!r} (known: {', '.join(sorted(loaded.pillars))})", param_hint="--pillar")
+    skills = show.select(loaded, role, pillar)
+    if fmt == "json":
+        click.echo(json.dumps(show.as_json(skills), ensure_ascii=False, indent=2))
+    else:
+        click.echo(show.as_table(skills))
 
 
 if __name__ == "__main__":  # pragma: no cover

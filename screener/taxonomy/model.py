@@ -1,0 +1,116 @@
+"""The taxonomy's shape: skills, pillars, signal lexicons and role profiles.
+
+Every file under ``skill_taxonomy/`` is validated against these models with
+unknown keys rejected, so a typo in a data file is an error with the file
+and the skill id, never a silently ignored rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Role = Literal["ai", "ml", "shared"]
+SkillKind = Literal["tool", "technique", "practice", "metric"]
+ID_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Ambiguity(Strict):
+    """How to tell a word with a second life ("Spark", "agents", "Go") in its technical sense.
+
+    A mention of one of ``aliases`` counts only when the text around it says
+    so: a ``cues`` word nearby, another skill beside it in a list, or a skills
+    section. An ``against`` word nearby means the everyday sense. With
+    ``case_sensitive`` the alias must be written exactly as listed ("Go", "R").
+    """
+
+    aliases: list[str] = Field(default_factory=list, description="ambiguous aliases; empty means all")
+    case_sensitive: bool = False
+    cues: list[str] = Field(default_factory=list)
+    against: list[str] = Field(default_factory=list)
+    in_lists: bool = True
+
+
+class Skill(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    label: str = Field(min_length=1)
+    role: Role
+    pillars: list[str] = Field(min_length=1)
+    kind: SkillKind
+    aliases: list[str] = Field(min_length=1)
+    patterns: list[list[dict[str, Any]]] = Field(default_factory=list, description="spaCy Matcher token patterns")
+    ambiguous: Ambiguity | None = None
+    description: str | None = None
+
+    @field_validator("aliases")
+    @classmethod
+    def _non_blank(cls, aliases: list[str]) -> list[str]:
+        if any(not a.strip() for a in aliases):
+            raise ValueError("an alias is blank")
+        return aliases
+
+
+class SkillFile(Strict):
+    skills: list[Skill] = Field(default_factory=list)
+    remove: list[str] = Field(default_factory=list, description="ids of bundled skills an override file drops")
+
+
+class Pillar(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    label: str
+    role: Role
+    description: str
+
+
+class PillarFile(Strict):
+    pillars: list[Pillar]
+
+
+class RoleProfile(Strict):
+    """A role's pillars and their weights (they add up to 1), consumed by the scorer."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    label: str
+    role: Literal["ai", "ml"]
+    description: str = ""
+    pillars: dict[str, float]
+    must_have: list[str] = Field(default_factory=list)
+    nice_to_have: list[str] = Field(default_factory=list)
+
+    @field_validator("pillars")
+    @classmethod
+    def _weights(cls, pillars: dict[str, float]) -> dict[str, float]:
+        if not pillars:
+            raise ValueError("a profile needs at least one pillar")
+        if any(w <= 0 for w in pillars.values()):
+            raise ValueError("pillar weights must be positive")
+        if abs(sum(pillars.values()) - 1.0) > 1e-6:
+            raise ValueError(f"pillar weights add up to {sum(pillars.values()):.3f}, not 1")
+        return pillars
+
+
+class Signals(Strict):
+    """Word lists that tell shipped work from built work, listing and learning.
+
+    Verbs are given in their base form; :mod:`screener.evidence.lexicon`
+    generates their inflections, with ``irregular`` forms listed here.
+    """
+
+    version: int
+    delivery_verbs: list[str]
+    build_verbs: list[str]
+    impact_verbs: list[str]
+    production_context: list[str]
+    ownership: list[str]
+    hedges: list[str]
+    learning: list[str]
+    negations: list[str]
+    listing_labels: list[str]
+    business_units: list[str]
+    model_metrics: list[str]
+    irregular: dict[str, list[str]] = Field(default_factory=dict)
