@@ -16,6 +16,7 @@ import click
 from screener import __version__
 from screener.discover import discover
 from screener.errors import DocumentError, ScreenerError
+from screener.evidence import EvidenceExtractor, build_extractor, views
 from screener.ingest.limits import DEFAULT_MAX_PAGES, DEFAULT_TIME_LIMIT, Limits
 from screener.ingest.pdf import DEFAULT_ENGINE, ENGINES
 from screener.ingest.reader import read_document
@@ -105,6 +106,46 @@ def _survey(folder: Path, vocab, engine: str, limits: Limits) -> int:  # type: i
         click.echo(f"skipped {skipped.path}: {skipped.reason}")
     click.echo(f"{len(found.candidates)} candidate(s), {read} document(s) read, {len(found.skipped)} skipped")
     return 0 if read else 1
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="What to print.")
+@engine_option
+@time_limit_option
+@max_pages_option
+@click.option(
+    "--taxonomy",
+    "taxonomy_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extra taxonomy YAML that adds, replaces or removes skills (repeatable).",
+)
+def explain(path: Path, fmt: str, engine: str, time_limit: float, max_pages: int, taxonomy_files: tuple[Path, ...]) -> None:
+    """Show the skill evidence in one resume: what was shipped, built, listed or learned.
+
+    Every bullet or sentence that names a taxonomy skill is an evidence item
+    with its skills (and their role: ai, ml or shared), the signals found
+    (delivery, production, impact, hedges ...), its strength and where it
+    stands. ``json`` prints {"evidence": [...]}.
+
+    \b
+    Examples:
+      screener explain resume.pdf
+      screener explain resume.txt --format json
+    """
+    loaded = _load_taxonomy(taxonomy_files)
+    try:
+        doc = read_document(path, load_vocabulary(), engine=engine, limits=_limits(time_limit, max_pages))
+    except DocumentError as exc:
+        click.echo(f"{exc.status.value}: {exc.message}", err=True)
+        sys.exit(1)
+    items = EvidenceExtractor(build_extractor(loaded)).document(doc)
+    if fmt == "json":
+        payload = {"source": doc.source, "taxonomy_version": loaded.version, "evidence": [views.item_json(item) for item in items]}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(views.as_table(items))
 
 
 taxonomy_option = click.option(

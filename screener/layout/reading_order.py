@@ -228,6 +228,44 @@ def _split_columns(segments: list[Segment], gutter: tuple[float, float], width: 
     return columns
 
 
+def _opens(band: list[Segment], gutter: tuple[float, float]) -> bool:
+    """True when ``band`` can start columns split at ``gutter``: it has text left of it."""
+    return any(s.x1 <= gutter[0] for s in band)
+
+
+def _closes(band: list[Segment], gutter: tuple[float, float]) -> bool:
+    """True when ``band`` can end columns split at ``gutter``: it has text right of it."""
+    return any(s.x0 >= gutter[1] for s in band)
+
+
+def _ends_beside(bands: list[list[Segment]], first: int, last: int, gutter: tuple[float, float]) -> bool:
+    """True when the run of bands ``first..last`` can end columns split at ``gutter``.
+
+    It can when its last band has text right of the gutter, or when the left
+    side's text carries on line after line from a band that has: a paragraph
+    or list that started beside the right column finishes in the left column.
+    A left side that resumes after a blank line below its partner is the page's
+    single-column flow going on under a table or grid, which is read after it.
+    """
+    while last > first and not _closes(bands[last], gutter):
+        if not _carries_on(bands[last - 1], bands[last]):
+            return False
+        last -= 1
+    return _closes(bands[last], gutter)
+
+
+def _carries_on(above: list[Segment], band: list[Segment]) -> bool:
+    """True when a line of ``band`` goes on with a line of the band just above it."""
+    return any(_next_line(prev, seg) for prev in above for seg in band)
+
+
+def _next_line(prev: Segment, seg: Segment) -> bool:
+    """True when ``seg`` is the next line of a paragraph or list that ``prev`` is in: close below it, aligned left or right."""
+    size = max(prev.size, seg.size, 1.0)
+    aligned = min(abs(seg.x0 - prev.x0), abs(seg.x1 - prev.x1)) <= WRAP_INDENT_EM * size
+    return 0 <= seg.top - prev.bottom <= WRAP_GAP_EM * size and aligned
+
+
 def _best_zone(bands: list[list[Segment]], lo: float, hi: float) -> tuple[int, int, tuple[float, float]] | None:
     """The run of consecutive bands that shares a gutter with text on both sides.
 
@@ -248,7 +286,7 @@ def _best_zone(bands: list[list[Segment]], lo: float, hi: float) -> tuple[int, i
             count += len(bands[last])
             x_min = min(x_min, min(s.x0 for s in bands[last]))
             x_max = max(x_max, max(s.x1 for s in bands[last]))
-            inner = [g for g in shared if g[0] > x_min and g[1] < x_max]
+            inner = [g for g in shared if g[0] > x_min and g[1] < x_max and _opens(bands[first], g) and _closes(bands[first], g) and _ends_beside(bands, first, last, g)]
             if inner and last > first and (best is None or count > best[0]):
                 best = (count, first, last, max(inner, key=lambda g: g[1] - g[0]))
     return None if best is None else best[1:]

@@ -1,0 +1,264 @@
+"""Documents to evidence: skills found, ambiguity settled, signals read, strength graded.
+
+All units of a document are tokenised as one spaCy Doc (lines joined by
+" \\n ", which keeps the tokenizer's cache warm) and every matcher runs once
+over it; matches are then handed back to the unit they fall in.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Doc
+
+from screener.document import Document
+from screener.evidence.model import Evidence, EvidenceItem, Signal, SkillMention
+from screener.evidence.pipeline import DIGIT, Extractor
+from screener.evidence.strength import grade
+from screener.evidence.units import Unit, document_units
+from screener.taxonomy import Skill, normalise_alias
+
+UNIT_SEPARATOR = " \n "
+#: Tokens either side of an ambiguous word searched for a cue that confirms it.
+CUE_WINDOW = 12
+#: Tokens either side searched for a word meaning the everyday sense.
+AGAINST_WINDOW = 4
+#: Tokens before a skill searched for a negation ("no experience with").
+NEGATION_WINDOW = 8
+#: A skill this many tokens from an ambiguous word, in a run like "Spark, Kafka", confirms it.
+NEIGHBOUR_WINDOW = 3
+#: A verbless unit is a list when it has this many commas, this many skills, and
+#: this share of its comma-separated parts name a skill.
+LIST_COMMAS = 2
+LIST_MIN_SKILLS = 3
+LIST_SKILL_SHARE = 0.6
+LIST_LABEL = re.compile(r"^\s*([A-Za-z][\w &/+-]{1,40}?)\s*:\s*\S")
+
+
+@dataclass
+class _Mention:
+    skill: Skill
+    start: int  # token offsets in the whole Doc
+    end: int
+    rule: str
+
+
+@dataclass
+class _UnitMatches:
+    mentions: list[_Mention] = field(default_factory=list)
+    signals: list[tuple[str, int, int]] = field(default_factory=list)  # kind, token start, token end
+    quantities: set[str] = field(default_factory=set)
+    quantity_spans: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+@lru_cache(maxsize=4096)
+def _word_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w.casefold()) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w]){'(?:' + alternatives + ')'}(?![\w])")
+
+
+def _window_text(doc: Doc, start: int, end: int, lo: int, hi: int, width: int) -> str:
+    left = doc[max(lo, start - width) : start].text
+    right = doc[end : min(hi, end + width)].text
+    return f"{left} \u2016 {right}".casefold()
+
+
+def _is_list_like(unit: Unit, matches: _UnitMatches, extractor: Extractor, doc: Doc) -> bool:
+    """A "Tech stack: ..." line, or a verbless run of comma-separated skills."""
+    label = LIST_LABEL.match(unit.text)
+    if label and normalise_alias(label.group(1)) in extractor.listing_labels:
+        return True
+    verbs = {kind for kind, _, _ in matches.signals} & {"delivery", "build", "impact"}
+    if verbs or unit.text.count(",") < LIST_COMMAS or len(matches.mentions) < LIST_MIN_SKILLS:
+        return False
+    parts = [p for p in re.split(r"[,;|/]| and ", unit.text) if p.strip()]
+    named = {doc[m.start : m.end].text.casefold() for m in matches.mentions}
+    with_skill = sum(1 for part in parts if any(name in part.casefold() for name in named))
+    return with_skill / len(parts) >= LIST_SKILL_SHARE
+
+
+def _confirm(mention: _Mention, doc: Doc, lo: int, hi: int, unit: Unit, others: list[_Mention], listish: bool) -> str | None:
+    """Why an ambiguous mention is taken in its technical sense, or None."""
+    rule = mention.skill.ambiguous
+    assert rule is not None
+    against = _word_regex(tuple(rule.against))
+    if against and against.search(_window_text(doc, mention.start, mention.end, lo, hi, AGAINST_WINDOW)):
+        return None
+    if rule.in_lists and (unit.mode == "list" or listish):
+        return "a skills list"
+    cues = _word_regex(tuple(rule.cues))
+    if cues:
+        found = cues.search(_window_text(doc, mention.start, mention.end, lo, hi, CUE_WINDOW))
+        if found:
+            return f"context: {found.group(0)!r}"
+    for other in others:
+        if other is mention or other.skill.ambiguous is not None:
+            continue
+        if abs(other.start - mention.end) <= NEIGHBOUR_WINDOW or abs(mention.start - other.end) <= NEIGHBOUR_WINDOW:
+            return f"beside {other.skill.label}"
+    return None
+
+
+def _negated(mention: _Mention, negations: list[tuple[str, int, int]], doc: Doc, lo: int) -> bool:
+    for _, start, end in negations:
+        if end <= mention.start and mention.start - end <= NEGATION_WINDOW:
+            between = doc[end : mention.start].text
+            if not re.search(r"[.;!?]", between):
+                return True
+    return False
+
+
+def _drop_overlaps(mentions: list[_Mention]) -> list[_Mention]:
+    """Longest match wins ("Ray Serve" over "Ray"); one skill per token span."""
+    kept: list[_Mention] = []
+    for mention in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
+        if all(mention.end <= k.start or mention.start >= k.end for k in kept):
+            kept.append(mention)
+    return sorted(kept, key=lambda m: m.start)
+
+
+class EvidenceExtractor:
+    """Runs the matchers over documents; build it once and reuse it."""
+
+    def __init__(self, extractor: Extractor) -> None:
+        self.x = extractor
+        self.vocab_strings = extractor.nlp.vocab.strings
+
+    def _match(self, doc: Doc, starts: list[int], units: list[Unit]) -> list[_UnitMatches]:
+        per_unit = [_UnitMatches() for _ in units]
+        unit_first_token = [-1] * len(units)
+        token_unit = []
+        for token in doc:
+            index = bisect_right(starts, token.idx) - 1
+            token_unit.append(index)
+            if index >= 0 and unit_first_token[index] < 0 and not token.is_space:
+                unit_first_token[index] = token.i
+        skills = self.x.taxonomy.skills
+        for matcher, rule in ((self.x.skills_lower, "alias"), (self.x.skills_exact, "alias"), (self.x.skill_patterns, "pattern")):
+            if len(matcher) == 0:
+                continue
+            for match_id, start, end in matcher(doc):
+                unit = token_unit[start]
+                if unit >= 0 and token_unit[end - 1] == unit:
+                    per_unit[unit].mentions.append(_Mention(skills[self.vocab_strings[match_id]], start, end, rule))
+        for match_id, start, end in self.x.signals(doc):
+            unit = token_unit[start]
+            kind = self.vocab_strings[match_id]
+            if kind.endswith("@start"):
+                if start != unit_first_token[unit]:
+                    continue
+                kind = kind.removesuffix("@start")
+            per_unit[unit].signals.append((kind, start, end))
+        for index, unit in enumerate(units):
+            if not DIGIT.search(unit.text) or unit_first_token[index] < 0:
+                continue
+            lo = unit_first_token[index]
+            hi = lo + len(self.x.nlp.make_doc(unit.text))
+            for match_id, start, end in self.x.quantities(doc[lo:hi]):
+                label = self.vocab_strings[match_id]
+                per_unit[index].quantities.add(label)
+                per_unit[index].quantity_spans.append((label, lo + start, lo + end))
+        return per_unit
+
+    def document(self, document: Document) -> list[EvidenceItem]:
+        return self.units(document_units(document))
+
+    def units(self, units: list[Unit]) -> list[EvidenceItem]:
+        """Evidence items for units in order; units naming no skill give none."""
+        if not units:
+            return []
+        starts = []
+        offset = 0
+        for unit in units:
+            starts.append(offset)
+            offset += len(unit.text) + len(UNIT_SEPARATOR)
+        doc = self.x.nlp.make_doc(UNIT_SEPARATOR.join(u.text for u in units))
+        items = []
+        for index, (unit, matches) in enumerate(zip(units, self._match(doc, starts, units), strict=True)):
+            item = self._item(unit, matches, doc, starts[index])
+            if item is not None:
+                items.append(item)
+        return items
+
+    def _item(self, unit: Unit, matches: _UnitMatches, doc: Doc, char_start: int) -> EvidenceItem | None:
+        mentions = _drop_overlaps(matches.mentions)
+        if not mentions:
+            return None
+        lo = min(m.start for m in mentions)
+        lo = next((t.i for t in doc if t.idx >= char_start), lo) if doc[lo].idx >= char_start else lo
+        hi = len(doc)
+        end_char = char_start + len(unit.text)
+        for token in doc[lo:]:
+            if token.idx >= end_char:
+                hi = token.i
+                break
+        # A signal inside a skill's name ("machine learning", "A/B testing") is the skill, not a signal.
+        covered = [(m.start, m.end) for m in mentions]
+        signals = [(k, s, e) for k, s, e in matches.signals if not any(s < ce and e > cs for cs, ce in covered)]
+        matches = _UnitMatches(mentions, signals, matches.quantities, matches.quantity_spans)
+        listish = _is_list_like(unit, matches, self.x, doc)
+        negations = [s for s in signals if s[0] == "negation"]
+        kept: list[SkillMention] = []
+        negated: list[SkillMention] = []
+        seen: set[str] = set()
+        for mention in mentions:
+            confirmed = None
+            if mention.skill.id in self.x.ambiguous and normalise_alias(doc[mention.start : mention.end].text) in self.x.ambiguous[mention.skill.id]:
+                confirmed = _confirm(mention, doc, lo, hi, unit, mentions, listish)
+                if confirmed is None:
+                    continue
+            record = SkillMention(
+                id=mention.skill.id,
+                label=mention.skill.label,
+                role=mention.skill.role,
+                alias=doc[mention.start : mention.end].text,
+                start=doc[mention.start].idx - char_start,
+                end=doc[mention.end - 1].idx + len(doc[mention.end - 1].text) - char_start,
+                rule=mention.rule,  # type: ignore[arg-type]
+                confirmed_by=confirmed,
+            )
+            if _negated(mention, negations, doc, lo):
+                negated.append(record)
+            elif record.id not in seen:
+                seen.add(record.id)
+                kept.append(record)
+        if not kept and not negated:
+            return None
+        kinds = {k for k, _, _ in signals}
+        units_here = {t.lower_ for t in doc[lo:hi]} & self.x.business_units
+        if units_here:
+            kinds.add("business")
+        strength, reason = grade(unit.mode, kinds, matches.quantities, listish)
+        signal_records = [
+            Signal(kind=k, text=doc[s:e].text, start=doc[s].idx - char_start, end=doc[e - 1].idx + len(doc[e - 1].text) - char_start)  # type: ignore[arg-type]
+            for k, s, e in signals
+        ]
+        signal_records += [
+            Signal(kind="quantity", text=doc[s:e].text, start=doc[s].idx - char_start, end=doc[e - 1].idx + len(doc[e - 1].text) - char_start)
+            for _, s, e in matches.quantity_spans
+        ]
+        if listish:
+            signal_records.append(Signal(kind="listing", text=unit.text[: min(len(unit.text), 40)], start=0, end=min(len(unit.text), 40)))
+        return EvidenceItem(
+            text=unit.text,
+            strength=strength if kept else "listed",
+            document=unit.document,
+            page=unit.page,
+            section=unit.section,
+            section_heading=unit.heading,
+            entry=unit.entry,
+            span=unit.span,
+            skills=tuple(kept),
+            signals=tuple(sorted(signal_records, key=lambda s: s.start)),
+            negated=tuple(negated),
+            reason=reason,
+        )
+
+    def evidence(self, documents: list[Document]) -> Evidence:
+        items = [item for document in documents for item in self.document(document)]
+        return Evidence(taxonomy_version=self.x.taxonomy.version, documents=tuple(d.source for d in documents), items=tuple(items))

@@ -1,0 +1,70 @@
+"""Evidence: what a candidate did with a skill, quoted, located and graded (DESIGN §4)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from screener.document import DateRange, SectionKind, Span
+
+EVIDENCE_SCHEMA_VERSION = 1
+
+Strength = Literal["shipped", "built", "listed", "learning"]
+#: Strongest first: the order reports and the scorer rank strengths in.
+STRENGTHS: tuple[Strength, ...] = ("shipped", "built", "listed", "learning")
+SignalKind = Literal["delivery", "build", "impact", "production", "ownership", "hedge", "learning", "negation", "listing", "metric", "quantity"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SkillMention(Frozen):
+    """One taxonomy skill named in an evidence item, and why it was taken."""
+
+    id: str
+    label: str
+    role: Literal["ai", "ml", "shared"]
+    alias: str
+    start: int
+    end: int
+    rule: Literal["alias", "pattern"] = "alias"
+    confirmed_by: str | None = None  # the context that settled an ambiguous word
+
+
+class Signal(Frozen):
+    kind: SignalKind
+    text: str
+    start: int
+    end: int
+
+
+class EntryRef(Frozen):
+    title: str | None = None
+    organisation: str | None = None
+    dates: DateRange | None = None
+
+
+class EvidenceItem(Frozen):
+    """One bullet or sentence, with its skills, signals and strength."""
+
+    text: str
+    strength: Strength
+    document: str
+    page: int = 1
+    section: SectionKind
+    section_heading: str | None = None
+    entry: EntryRef | None = None
+    span: Span
+    skills: tuple[SkillMention, ...] = ()
+    signals: tuple[Signal, ...] = ()
+    negated: tuple[SkillMention, ...] = ()
+    reason: str = ""
+
+
+class Evidence(Frozen):
+    schema_version: int = EVIDENCE_SCHEMA_VERSION
+    taxonomy_version: str
+    documents: tuple[str, ...] = ()
+    items: tuple[EvidenceItem, ...] = ()

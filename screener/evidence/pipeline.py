@@ -1,0 +1,163 @@
+"""The spaCy pipeline and matchers, built once per process from the taxonomy.
+
+``spacy.blank("en")`` tokenises; everything else is matchers compiled from
+data: a ``PhraseMatcher`` over every skill alias (lower-cased, with hyphen and
+plural variants), one over case-sensitive aliases ("Go", "R"), one over the
+signal lexicons, a token ``Matcher`` for the few skill patterns, and a small
+token ``Matcher`` for quantities that runs only on text with a digit in it
+(token patterns cost ~200x a phrase lookup).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+
+from screener.evidence.lexicon import inflect
+from screener.taxonomy import Skill, Taxonomy, normalise_alias
+
+#: Quantity shapes, labelled by what they measure. Word lists come from signals.yaml.
+NUMBER = {"LIKE_NUM": True}
+QUANTITY_PATTERNS: dict[str, list[list[dict]]] = {
+    "percent": [[NUMBER, {"ORTH": "%"}], [NUMBER, {"LOWER": {"IN": ["percent", "pct", "pp", "points"]}}], [{"TEXT": {"REGEX": r"^\d+(\.\d+)?%$"}}]],
+    "money": [[{"ORTH": {"IN": ["$", "€", "£"]}}, NUMBER], [{"TEXT": {"REGEX": r"^[$€£]\d"}}]],
+    "multiplier": [[{"TEXT": {"REGEX": r"^\d+(\.\d+)?[x×]$"}}], [NUMBER, {"LOWER": {"IN": ["x", "×", "times", "fold"]}}]],
+    "count": [[{"TEXT": {"REGEX": r"^\d+(\.\d+)?[kKmMbB]\+?$"}}], [NUMBER, {"LOWER": {"IN": ["k", "m", "b", "mm", "thousand", "million", "billion"]}}]],
+    "duration": [
+        [NUMBER, {"LOWER": {"IN": ["ms", "s", "sec", "secs", "seconds", "second", "minutes", "minute", "min", "mins", "hours", "hour", "hrs", "days", "weeks"]}}],
+        [{"TEXT": {"REGEX": r"^\d+(\.\d+)?(ms|s|h)$"}}],
+    ],
+}
+
+
+def _variants(alias: str) -> set[str]:
+    """An alias as people also write it: hyphens as spaces, a lower-case last word in plural."""
+    forms = {alias}
+    if "-" in alias:
+        forms.add(alias.replace("-", " "))
+    for form in list(forms):
+        head, _, last = form.rpartition(" ")
+        if last.isalpha() and last.islower() and len(last) > 2 and not last.endswith("s"):
+            plural = last[:-1] + "ies" if last.endswith("y") and last[-2] not in "aeiou" else last + ("es" if last.endswith(("x", "ch", "sh")) else "s")
+            forms.add(f"{head} {plural}".strip())
+    return forms
+
+
+def _ambiguous_keys(skill: Skill) -> set[str]:
+    if skill.ambiguous is None:
+        return set()
+    named = skill.ambiguous.aliases or skill.aliases
+    return {normalise_alias(a) for a in named}
+
+
+@dataclass
+class SignalLexicon:
+    """Signal phrases by kind; ``at_start`` kinds count only where a bullet starts."""
+
+    phrases: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, kind: str, phrase: str) -> None:
+        self.phrases.setdefault(kind, set()).add(phrase.casefold())
+
+
+def signal_lexicon(taxonomy: Taxonomy) -> SignalLexicon:
+    signals = taxonomy.signals
+    lexicon = SignalLexicon()
+    for kind, verbs in (("delivery", signals.delivery_verbs), ("build", signals.build_verbs), ("impact", signals.impact_verbs)):
+        for verb in verbs:
+            forms = inflect(verb, signals.irregular)
+            for form in forms.anywhere:
+                lexicon.add(kind, form)
+            for form in forms.at_start:
+                lexicon.add(f"{kind}@start", form)
+    for kind, words in (
+        ("production", signals.production_context),
+        ("ownership", signals.ownership),
+        ("hedge", signals.hedges),
+        ("learning", signals.learning),
+        ("negation", signals.negations),
+        ("metric", signals.model_metrics),
+    ):
+        for word in words:
+            lexicon.add(kind, word)
+    return lexicon
+
+
+@dataclass
+class Extractor:
+    """Everything extraction needs, compiled once: pass it around, never rebuild it per file."""
+
+    nlp: Language
+    taxonomy: Taxonomy
+    skills_lower: PhraseMatcher
+    skills_exact: PhraseMatcher
+    skill_patterns: Matcher
+    signals: PhraseMatcher
+    quantities: Matcher
+    ambiguous: dict[str, set[str]]  # skill id -> normalised aliases that need context
+    exact_aliases: dict[str, set[str]]  # skill id -> aliases that must match case exactly
+    listing_labels: frozenset[str]
+    business_units: frozenset[str]
+
+
+def build_extractor(taxonomy: Taxonomy) -> Extractor:
+    """Compile the pipeline and matchers for ``taxonomy`` (~tens of ms)."""
+    nlp = spacy.blank("en")
+    make = nlp.make_doc
+    skills_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+    skills_exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+    skill_patterns = Matcher(nlp.vocab)
+    owned = set(taxonomy.alias_owner)
+    ambiguous: dict[str, set[str]] = {}
+    exact_aliases: dict[str, set[str]] = {}
+    for skill in taxonomy.skills.values():
+        keys = _ambiguous_keys(skill)
+        if keys:
+            ambiguous[skill.id] = keys
+        exact = set()
+        if skill.ambiguous and skill.ambiguous.case_sensitive:
+            exact = {a for a in skill.aliases if normalise_alias(a) in keys}
+            exact_aliases[skill.id] = exact
+            skills_exact.add(skill.id, [make(a) for a in sorted(exact)])
+        lower_forms: set[str] = set()
+        for alias in skill.aliases:
+            if alias in exact:
+                continue
+            for form in _variants(alias):
+                if form == alias or normalise_alias(form) not in owned:  # a generated form never takes another skill's alias
+                    lower_forms.add(form)
+        if lower_forms:
+            skills_lower.add(skill.id, [make(f) for f in sorted(lower_forms)])
+        if skill.patterns:
+            skill_patterns.add(skill.id, skill.patterns)
+    lexicon = signal_lexicon(taxonomy)
+    signals = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for kind, phrases in lexicon.phrases.items():
+        signals.add(kind, [make(p) for p in sorted(phrases)])
+    quantities = Matcher(nlp.vocab)
+    for label, patterns in QUANTITY_PATTERNS.items():
+        quantities.add(label, patterns)
+    units = [u.casefold() for u in taxonomy.signals.business_units]
+    quantities.add("scale", [[NUMBER, {"LOWER": {"IN": units}}], [{"TEXT": {"REGEX": r"^\d+(\.\d+)?[kKmM]\+?$"}}, {"LOWER": {"IN": units}}]])
+    metric_words = [m.casefold() for m in taxonomy.signals.model_metrics if " " not in m]
+    quantities.add("metric_value", [[{"LOWER": {"IN": metric_words}}, {"IS_PUNCT": True, "OP": "?"}, {"LOWER": {"IN": ["of", "to", "at", "=", "from"]}, "OP": "?"}, NUMBER]])
+    return Extractor(
+        nlp=nlp,
+        taxonomy=taxonomy,
+        skills_lower=skills_lower,
+        skills_exact=skills_exact,
+        skill_patterns=skill_patterns,
+        signals=signals,
+        quantities=quantities,
+        ambiguous=ambiguous,
+        exact_aliases=exact_aliases,
+        listing_labels=frozenset(normalise_alias(label) for label in taxonomy.signals.listing_labels),
+        business_units=frozenset(units),
+    )
+
+
+DIGIT = re.compile(r"\d")

@@ -1,0 +1,103 @@
+"""A Document cut into evidence units: the bullets and sentences that may be evidence.
+
+Each unit carries the mode its section gives it — work (experience,
+projects, portfolio), a list (skills, keyword blocks, the header), a summary,
+learning (education, certifications) or a publication — and where it came
+from: document, page, section, entry and the entry's dates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from screener.document import Block, Document, Entry, SectionKind, Span
+from screener.evidence.model import EntryRef
+from screener.structure.entries import flow_text
+from screener.structure.headings import strip_marker
+
+Mode = Literal["work", "list", "summary", "learning", "publication"]
+
+SECTION_MODES: dict[SectionKind, Mode] = {
+    SectionKind.EXPERIENCE: "work",
+    SectionKind.PROJECTS: "work",
+    SectionKind.PORTFOLIO: "work",
+    SectionKind.OTHER: "work",
+    SectionKind.SKILLS: "list",
+    SectionKind.CONTACT: "list",
+    SectionKind.SUMMARY: "summary",
+    SectionKind.EDUCATION: "learning",
+    SectionKind.CERTIFICATIONS: "learning",
+    SectionKind.PUBLICATIONS: "publication",
+}
+
+#: A sentence ends at . ! or ? after a word of two or more letters, before a capital.
+SENTENCE_END = re.compile(r"(?<=[a-z0-9%)\]][.!?])\s+(?=[A-Z(\"“])")
+#: Units shorter than this many characters carry nothing worth grading.
+MIN_UNIT_CHARS = 3
+
+
+@dataclass(frozen=True)
+class Unit:
+    text: str
+    mode: Mode
+    section: SectionKind
+    heading: str | None
+    entry: EntryRef | None
+    page: int
+    span: Span
+    document: str
+
+
+def text_units(texts: list[str], mode: Mode = "work", section: SectionKind = SectionKind.EXPERIENCE, document: str = "text") -> list[Unit]:
+    """Units for free-standing texts (tests, notebooks): one per sentence."""
+    units = []
+    for text in texts:
+        for sentence in sentences(text) if mode != "list" else [text]:
+            units.append(Unit(sentence, mode, section, None, None, 1, Span(start=0, end=len(text)), document))
+    return units
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in SENTENCE_END.split(text) if len(s.strip()) >= MIN_UNIT_CHARS]
+
+
+def _entry_ref(entry: Entry) -> EntryRef:
+    return EntryRef(title=entry.title, organisation=entry.organisation, dates=entry.dates)
+
+
+def _block_texts(block: Block, mode: Mode) -> list[str]:
+    text = strip_marker(block.text, block.marker) if block.marker else block.text
+    if mode == "list":
+        return [flow_text(line) for line in text.split("\n") if flow_text(line)]
+    return sentences(flow_text(text))
+
+
+def document_units(doc: Document) -> list[Unit]:
+    """Every unit of ``doc`` in reading order.
+
+    A document without a single section heading (a bare text of bullets) is
+    read as work: its lines are not a header's keyword block.
+    """
+    units: list[Unit] = []
+    headless = all(section.kind is SectionKind.CONTACT for section in doc.sections)
+    for section in doc.sections:
+        mode = "work" if headless else SECTION_MODES.get(section.kind, "work")
+
+        def add(text: str, page: int, span: Span, entry: EntryRef | None, unit_mode: Mode = mode) -> None:
+            units.append(Unit(text, unit_mode, section.kind, section.heading, entry, page, span, doc.source))
+
+        if section.entries:
+            for entry in section.entries:
+                ref = _entry_ref(entry)
+                for bullet in entry.bullets:
+                    for sentence in sentences(bullet.text):
+                        add(sentence, bullet.page, bullet.span, ref)
+            continue
+        for block in section.blocks:
+            if block.kind == "heading":
+                continue
+            for text in _block_texts(block, mode):
+                add(text, block.page, block.span, None)
+    return units

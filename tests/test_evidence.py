@@ -1,0 +1,130 @@
+"""Evidence extraction behaviour: strengths, ambiguity, negation, lists, provenance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from screener.document import SectionKind
+from screener.evidence import EvidenceExtractor, build_extractor
+from screener.evidence.lexicon import inflect
+from screener.evidence.strength import grade
+from screener.evidence.units import text_units
+from screener.ingest.reader import read_document
+from screener.taxonomy import load_taxonomy
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return EvidenceExtractor(build_extractor(load_taxonomy()))
+
+
+def items(extractor, text, mode="work"):
+    return extractor.units(text_units([text], mode=mode))
+
+
+def one(extractor, text, mode="work"):
+    found = items(extractor, text, mode)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "mode", "strength"),
+    [
+        ("Deployed the Kafka consumers to production across 3 regions.", "work", "shipped"),
+        ("Migrated 40 services to Kubernetes, cutting infra cost by 30%.", "work", "shipped"),
+        ("Own the Kafka platform used by 200 engineers.", "work", "shipped"),
+        ("Built a prototype ingestion service in Kafka.", "work", "built"),
+        ("Wrote Terraform modules for the data team.", "work", "built"),
+        ("Familiar with Kubernetes and Terraform.", "work", "learning"),
+        ("Completed a course on Kubernetes fundamentals.", "work", "learning"),
+        ("Python, SQL, Kafka, Kubernetes", "list", "listed"),
+        ("Tech stack: Python, Kafka, Kubernetes, Terraform", "work", "listed"),
+        ("Engineer with a passion for Kubernetes and clean code.", "summary", "listed"),
+    ],
+)
+def test_when_a_sentence_is_graded_then_its_strength_follows_the_rules(extractor, text, mode, strength):
+    assert one(extractor, text, mode).strength == strength
+
+
+@pytest.mark.parametrize(
+    ("text", "mode", "expected"),
+    [
+        ("Rewrote the billing service in Go, halving p95 latency.", "work", {"golang"}),
+        ("Languages: Python, Go, SQL", "list", {"python", "golang", "sql"}),
+        ("Helped the team go live two weeks early.", "work", set()),
+        ("Ready to Go the extra mile.", "work", set()),
+        ("Analysed survey data in R and Python.", "work", {"r_language", "python"}),
+        ("Led R&D budgeting for the lab.", "work", set()),
+        ("Built the ingestion path in Rust with tokio.", "work", {"rust"}),
+    ],
+)
+def test_when_a_word_has_a_second_life_then_context_decides(extractor, text, mode, expected):
+    assert {s.id for item in items(extractor, text, mode) for s in item.skills} == expected
+
+
+def test_when_a_skill_is_negated_then_it_is_not_evidence(extractor):
+    item = one(extractor, "Shipped the API in Python with no experience with Kubernetes at the time.")
+    assert {s.id for s in item.skills} == {"python"}
+    assert {s.id for s in item.negated} == {"kubernetes"}
+
+
+def test_when_a_skill_is_confirmed_by_context_then_the_reason_is_recorded(extractor):
+    item = one(extractor, "Rewrote the billing service in Go.")
+    assert item.skills[0].confirmed_by in {"context: 'rewrote'", "context: 'service'"}
+
+
+def test_when_a_mention_is_found_then_its_offsets_quote_the_alias(extractor):
+    text = "Deployed Kafka and Terraform changes to production."
+    for skill in one(extractor, text).skills:
+        assert text[skill.start : skill.end] == skill.alias
+
+
+@pytest.mark.parametrize(
+    ("base", "anywhere", "at_start"),
+    [
+        ("ship", {"shipped", "shipping"}, {"ship", "ships"}),
+        ("deploy", {"deployed", "deploying"}, {"deploy", "deploys"}),
+        ("optimize", {"optimized", "optimizing"}, {"optimize", "optimizes"}),
+        ("roll out", {"rolled out", "rolling out"}, {"roll out", "rolls out"}),
+        ("carry", {"carried", "carrying"}, {"carry", "carries"}),
+    ],
+)
+def test_when_a_verb_is_inflected_then_regular_forms_are_generated(base, anywhere, at_start):
+    forms = inflect(base, {})
+    assert forms.anywhere == anywhere and forms.at_start == at_start
+
+
+def test_when_a_verb_is_irregular_then_the_listed_forms_are_used():
+    forms = inflect("build", {"build": ["built", "building", "builds"]})
+    assert forms.anywhere == {"built", "building"} and "builds" in forms.at_start
+
+
+@pytest.mark.parametrize(
+    ("mode", "kinds", "quantities", "strength"),
+    [
+        ("work", {"build"}, set(), "built"),
+        ("work", {"delivery"}, set(), "shipped"),
+        ("work", {"production"}, set(), "shipped"),
+        ("work", {"impact"}, {"percent"}, "shipped"),
+        ("work", {"build", "metric"}, set(), "built"),
+        ("work", {"delivery", "hedge"}, set(), "learning"),
+        ("learning", {"delivery"}, set(), "learning"),
+        ("list", {"delivery"}, set(), "listed"),
+        ("publication", set(), set(), "built"),
+    ],
+)
+def test_when_signals_are_graded_then_the_rules_hold(mode, kinds, quantities, strength):
+    assert grade(mode, kinds, quantities, listish=False)[0] == strength
+
+
+def test_when_a_resume_is_explained_then_items_carry_their_entry_and_dates(extractor, vocab):
+    doc = read_document(REPO / "samples" / "resumes" / "nadia-okafor.pdf", vocab)
+    evidence = extractor.document(doc)
+    work = [i for i in evidence if i.section is SectionKind.EXPERIENCE]
+    assert work and all(i.entry is not None and i.entry.dates is not None for i in work)
+    assert {i.strength for i in evidence if i.section is SectionKind.SKILLS} == {"listed"}
