@@ -88,3 +88,39 @@ def test_hyphenated_word_is_read_whole_before_a_date_beside_it() -> None:
     words += line("gorithm", 50, 128) + line("more text in a long line here as well", 50, 142)
     order = read(words)
     assert order.index("gorithm") == order.index("Reduced time by implementing a prediction al-") + 1
+
+
+def test_header_on_one_side_is_read_before_the_text_under_it() -> None:
+    words = line("Jane Doe", 400, 40, size=20) + line("Data Engineer", 400, 62)
+    words += line("A full width line of running text that crosses the whole page from margin to margin", 40, 200)
+    for i in range(5):
+        words += line(f"body{i} text in the left part", 40, 100 + 14 * i)
+    order = read(words)
+    assert order[:2] == ["Jane Doe", "Data Engineer"]
+    assert order[2] == "body0 text in the left part"
+
+
+def test_flow_after_a_table_is_read_after_its_right_cells() -> None:
+    words = line("A full width line of running text that crosses the whole page", 40, 60)
+    for i in range(3):
+        words += line(f"Language{i}: skill level", 40, 100 + 14 * i) + line("Comment", 460, 100 + 14 * i)
+        words += line(f"category{i}: xxx", 40, 220 + 14 * i) + line(f"category{i + 3}: yyy", 250, 220 + 14 * i)
+    words += line("Interests", 40, 160) + line("hobby one", 40, 174) + line("hobby two", 40, 188)
+    words += line("Another full width line of running text crossing the page from margin to margin", 40, 280)
+    order = read(words)
+    assert order.index("Interests") > max(i for i, text in enumerate(order) if text == "Comment")
+    assert order.index("Comment") == order.index("Language0: skill level") + 1
+
+
+def test_main_column_longer_than_its_sidebar_is_read_whole_first() -> None:
+    words = line("Jane Doe jane@example.com phone 555 0100 and a long address line", 40, 40)
+    for i in range(4):
+        words += line(f"main{i} text of the main column here", 40, 100 + 14 * i)
+        words += line(f"side{i} sidebar text", 360, 107 + 14 * i)
+    words += line("Projects", 40, 170)
+    for i in range(4, 7):
+        words += line(f"main{i} text of the main column here", 40, 184 + 14 * (i - 4))
+    order = read(words)
+    mains = [order.index(f"main{i} text of the main column here") for i in range(7)]
+    assert mains == sorted(mains) and order.index("Projects") < mains[4]
+    assert mains[-1] < order.index("side0 sidebar text")

@@ -38,6 +38,8 @@ WRAP_GAP_EM = 0.8
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
 #: A wrapped label runs to at most this many lines.
 MAX_LABEL_LINES = 3
+#: A line ending within this many ems of a column's right edge fills the column's width.
+COLUMN_EDGE_EM = 1.0
 #: Recursion depth at which a region is read as rows whatever its shape.
 MAX_DEPTH = 16
 
@@ -228,30 +230,42 @@ def _split_columns(segments: list[Segment], gutter: tuple[float, float], width: 
     return columns
 
 
-def _opens(band: list[Segment], gutter: tuple[float, float]) -> bool:
-    """True when ``band`` can start columns split at ``gutter``: it has text left of it."""
-    return any(s.x1 <= gutter[0] for s in band)
+def _straddles(band: list[Segment], gutter: tuple[float, float]) -> bool:
+    """True when ``band`` has text on both sides of ``gutter``."""
+    return any(s.x1 <= gutter[0] for s in band) and _closes(band, gutter)
 
 
 def _closes(band: list[Segment], gutter: tuple[float, float]) -> bool:
-    """True when ``band`` can end columns split at ``gutter``: it has text right of it."""
+    """True when ``band`` has text right of ``gutter``."""
     return any(s.x0 >= gutter[1] for s in band)
 
 
 def _ends_beside(bands: list[list[Segment]], first: int, last: int, gutter: tuple[float, float]) -> bool:
     """True when the run of bands ``first..last`` can end columns split at ``gutter``.
 
-    It can when its last band has text right of the gutter, or when the left
-    side's text carries on line after line from a band that has: a paragraph
-    or list that started beside the right column finishes in the left column.
-    A left side that resumes after a blank line below its partner is the page's
-    single-column flow going on under a table or grid, which is read after it.
+    It can when its last band has text right of the gutter. Below the right
+    side's last line, a tail of left-only bands stays in the left column when
+    that column clearly goes on: its lines still fill it up to the gutter, as
+    they did beside the right side (a main column longer than its sidebar), or
+    each band is the next line of a paragraph or list begun above. Otherwise
+    the tail (a heading and short lines after a blank line, under a grid or a
+    table of dates) is the page's flow going on, read after the right side.
     """
-    while last > first and not _closes(bands[last], gutter):
-        if not _carries_on(bands[last - 1], bands[last]):
-            return False
-        last -= 1
-    return _closes(bands[last], gutter)
+    closing = next((i for i in range(last, first - 1, -1) if _closes(bands[i], gutter)), None)
+    if closing is None:
+        return False
+    if closing == last:
+        return True
+    beside = [s for band in bands[first : closing + 1] for s in band]
+    tail = [s for band in bands[closing + 1 : last + 1] for s in band]
+    if _reaches(beside, gutter[0]) and _reaches(tail, gutter[0]):
+        return True
+    return all(_carries_on(bands[i - 1], bands[i]) for i in range(closing + 1, last + 1))
+
+
+def _reaches(segments: list[Segment], edge: float) -> bool:
+    """True when one of ``segments`` ends at ``edge``, filling a column up to it."""
+    return any(abs(s.x1 - edge) <= COLUMN_EDGE_EM * max(s.size, 1.0) for s in segments)
 
 
 def _carries_on(above: list[Segment], band: list[Segment]) -> bool:
@@ -260,7 +274,11 @@ def _carries_on(above: list[Segment], band: list[Segment]) -> bool:
 
 
 def _next_line(prev: Segment, seg: Segment) -> bool:
-    """True when ``seg`` is the next line of a paragraph or list that ``prev`` is in: close below it, aligned left or right."""
+    """True when ``seg`` is the next line of the paragraph or list ``prev`` is in.
+
+    Unlike ``_continues`` a right-aligned list (skills set flush right against
+    a chart) counts too: the lines need only share their left or right edge.
+    """
     size = max(prev.size, seg.size, 1.0)
     aligned = min(abs(seg.x0 - prev.x0), abs(seg.x1 - prev.x1)) <= WRAP_INDENT_EM * size
     return 0 <= seg.top - prev.bottom <= WRAP_GAP_EM * size and aligned
@@ -270,23 +288,23 @@ def _best_zone(bands: list[list[Segment]], lo: float, hi: float) -> tuple[int, i
     """The run of consecutive bands that shares a gutter with text on both sides.
 
     Runs are scored by how many segments they hold, so the body of a page
-    under a full-width header wins over a one-line title-and-date pair, and a
-    narrow header line above the columns joins them instead of cutting them.
+    under a full-width header wins over a one-line title-and-date pair. A run
+    starts with a band that has text on both sides: a header line standing on
+    one side only (a name beside a photo, contact details over one column) is
+    read before the columns, not inside one of them. How it may end is
+    ``_ends_beside``'s rule.
     """
     free = [_free_intervals(band, lo, hi) for band in bands]
     best: tuple[int, int, int, tuple[float, float]] | None = None
     for first in range(len(bands)):
         shared = free[first]
         count = 0
-        x_min, x_max = hi, lo
         for last in range(first, len(bands)):
             shared = _intersect(shared, free[last]) if last > first else shared
             if not shared:
                 break
             count += len(bands[last])
-            x_min = min(x_min, min(s.x0 for s in bands[last]))
-            x_max = max(x_max, max(s.x1 for s in bands[last]))
-            inner = [g for g in shared if g[0] > x_min and g[1] < x_max and _opens(bands[first], g) and _closes(bands[first], g) and _ends_beside(bands, first, last, g)]
+            inner = [g for g in shared if _straddles(bands[first], g) and _ends_beside(bands, first, last, g)]
             if inner and last > first and (best is None or count > best[0]):
                 best = (count, first, last, max(inner, key=lambda g: g[1] - g[0]))
     return None if best is None else best[1:]
