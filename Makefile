@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 DEMO_OUT ?= out/demo
 
-.PHONY: install demo test bench lint fidelity clean samples
+.PHONY: install demo test bench lint fidelity accuracy clean samples
 
 install: $(STAMP)
 
@@ -26,6 +26,9 @@ fidelity: install
 	@if [ -d "$(SHARED)/corpus/realworld" ]; then \
 		$(BIN)/python $(SHARED)/tools/fidelity.py $(SHARED)/corpus/realworld -- $(abspath $(BIN))/screener parse --format text {pdf}; \
 	else echo "$(SHARED)/corpus is absent: nothing to measure"; fi
+
+accuracy: install
+	$(BIN)/python -m screener.evidence.accuracy --show-errors
 
 bench: install
 	$(BIN)/python -m screener.bench samples/resumes $(wildcard $(SHARED)/corpus/realworld)

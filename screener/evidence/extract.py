@@ -48,6 +48,8 @@ class _Mention:
 
 @dataclass
 class _UnitMatches:
+    lo: int = -1  # the unit's first and one-past-last token in the whole Doc
+    hi: int = -1
     mentions: list[_Mention] = field(default_factory=list)
     signals: list[tuple[str, int, int]] = field(default_factory=list)  # kind, token start, token end
     quantities: set[str] = field(default_factory=set)
@@ -131,13 +133,16 @@ class EvidenceExtractor:
 
     def _match(self, doc: Doc, starts: list[int], units: list[Unit]) -> list[_UnitMatches]:
         per_unit = [_UnitMatches() for _ in units]
-        unit_first_token = [-1] * len(units)
         token_unit = []
         for token in doc:
             index = bisect_right(starts, token.idx) - 1
             token_unit.append(index)
-            if index >= 0 and unit_first_token[index] < 0 and not token.is_space:
-                unit_first_token[index] = token.i
+            if token.is_space:
+                continue
+            if per_unit[index].lo < 0:
+                per_unit[index].lo = token.i
+            per_unit[index].hi = token.i + 1
+        unit_first_token = [m.lo for m in per_unit]
         skills = self.x.taxonomy.skills
         for matcher, rule in ((self.x.skills_lower, "alias"), (self.x.skills_exact, "alias"), (self.x.skill_patterns, "pattern")):
             if len(matcher) == 0:
@@ -155,10 +160,9 @@ class EvidenceExtractor:
                 kind = kind.removesuffix("@start")
             per_unit[unit].signals.append((kind, start, end))
         for index, unit in enumerate(units):
-            if not DIGIT.search(unit.text) or unit_first_token[index] < 0:
+            lo, hi = per_unit[index].lo, per_unit[index].hi
+            if lo < 0 or not DIGIT.search(unit.text):
                 continue
-            lo = unit_first_token[index]
-            hi = lo + len(self.x.nlp.make_doc(unit.text))
             for match_id, start, end in self.x.quantities(doc[lo:hi]):
                 label = self.vocab_strings[match_id]
                 per_unit[index].quantities.add(label)
@@ -189,18 +193,11 @@ class EvidenceExtractor:
         mentions = _drop_overlaps(matches.mentions)
         if not mentions:
             return None
-        lo = min(m.start for m in mentions)
-        lo = next((t.i for t in doc if t.idx >= char_start), lo) if doc[lo].idx >= char_start else lo
-        hi = len(doc)
-        end_char = char_start + len(unit.text)
-        for token in doc[lo:]:
-            if token.idx >= end_char:
-                hi = token.i
-                break
+        lo, hi = matches.lo, matches.hi
         # A signal inside a skill's name ("machine learning", "A/B testing") is the skill, not a signal.
         covered = [(m.start, m.end) for m in mentions]
         signals = [(k, s, e) for k, s, e in matches.signals if not any(s < ce and e > cs for cs, ce in covered)]
-        matches = _UnitMatches(mentions, signals, matches.quantities, matches.quantity_spans)
+        matches = _UnitMatches(lo, hi, mentions, signals, matches.quantities, matches.quantity_spans)
         listish = _is_list_like(unit, matches, self.x, doc)
         negations = [s for s in signals if s[0] == "negation"]
         kept: list[SkillMention] = []
