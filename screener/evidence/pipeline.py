@@ -130,6 +130,8 @@ def build_extractor(taxonomy: Taxonomy) -> Extractor:
             for form in _variants(alias):
                 if form == alias or normalise_alias(form) not in owned:  # a generated form never takes another skill's alias
                     lower_forms.add(form)
+                    if normalise_alias(alias) in keys:  # "transformers" is as ambiguous as "transformer"
+                        ambiguous[skill.id].add(normalise_alias(form))
         if lower_forms:
             skills_lower.add(skill.id, [make(f) for f in sorted(lower_forms)])
         if skill.patterns:

@@ -67,11 +67,31 @@ def _entry_ref(entry: Entry) -> EntryRef:
     return EntryRef(title=entry.title, organisation=entry.organisation, dates=entry.dates)
 
 
+def _runs(block: Block) -> list[str]:
+    """A block's lines joined where the text runs on, cut where a new line starts afresh.
+
+    A line runs on into the next when the layout saw it fill its column, or
+    when the next line starts in lower case; otherwise a line ending and a
+    capital starting the next line separate two statements, as in a text file
+    of one bullet per line without full stops.
+    """
+    runs: list[list[str]] = []
+    for index, line in enumerate(block.lines):
+        text = line.text if index or not block.marker else strip_marker(line.text, block.marker)
+        previous = block.lines[index - 1] if index else None
+        continues = previous is not None and (previous.wrapped or not text[:1].isupper())
+        if continues and runs:
+            runs[-1].append(text)
+        else:
+            runs.append([text])
+    return [flow_text("\n".join(run)) for run in runs]
+
+
 def _block_texts(block: Block, mode: Mode) -> list[str]:
-    text = strip_marker(block.text, block.marker) if block.marker else block.text
     if mode == "list":
+        text = strip_marker(block.text, block.marker) if block.marker else block.text
         return [flow_text(line) for line in text.split("\n") if flow_text(line)]
-    return sentences(flow_text(text))
+    return [sentence for run in _runs(block) for sentence in sentences(run)]
 
 
 def document_units(doc: Document) -> list[Unit]:
