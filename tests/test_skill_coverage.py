@@ -35,6 +35,11 @@ def test_when_an_alias_is_written_then_exactly_its_skill_is_found(extractor, ski
     if skill.ambiguous is None:
         found = _found(extractor, f"Built the platform with {alias} for the team.", "work")
         assert found == {skill_id}
+    elif not skill.ambiguous.in_lists:
+        # Only a cue confirms it: write the alias beside its first cue.
+        cue = skill.ambiguous.cues[0]
+        found = _found(extractor, f"Improved {alias} for the {cue} team.", "work")
+        assert skill_id in found
     else:
         against = {a.casefold() for a in skill.ambiguous.against}
         companion = next(c for c in ("Python", "SQL", "Java") if c.casefold() not in against and c.casefold() != alias.casefold())

@@ -98,6 +98,8 @@ def _confirm(mention: _Mention, doc: Doc, lo: int, hi: int, unit: Unit, others: 
         found = cues.search(_window_text(doc, mention.start, mention.end, lo, hi, CUE_WINDOW))
         if found:
             return f"context: {found.group(0)!r}"
+    if not rule.in_lists:
+        return None  # a neighbouring skill is list context, which this word does not trust
     for other in others:
         if other is mention or other.skill.ambiguous is not None:
             continue

@@ -111,7 +111,7 @@ def build_extractor(taxonomy: Taxonomy) -> Extractor:
     skills_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
     skills_exact = PhraseMatcher(nlp.vocab, attr="ORTH")
     skill_patterns = Matcher(nlp.vocab)
-    owned = set(taxonomy.alias_owner)
+    owners = taxonomy.alias_owner
     ambiguous: dict[str, set[str]] = {}
     exact_aliases: dict[str, set[str]] = {}
     for skill in taxonomy.skills.values():
@@ -128,7 +128,7 @@ def build_extractor(taxonomy: Taxonomy) -> Extractor:
             if alias in exact:
                 continue
             for form in _variants(alias):
-                if form == alias or normalise_alias(form) not in owned:  # a generated form never takes another skill's alias
+                if owners.get(normalise_alias(form), skill.id) == skill.id:  # a generated form never takes another skill's alias
                     lower_forms.add(form)
                     if normalise_alias(alias) in keys:  # "transformers" is as ambiguous as "transformer"
                         ambiguous[skill.id].add(normalise_alias(form))
