@@ -25,6 +25,8 @@ def grade(mode: str, kinds: set[str], quantities: set[str], listish: bool) -> tu
         return "learning", "education or certification"
     if "hedge" in kinds:
         return "learning", "hedged (e.g. 'familiar with')"
+    if mode == "publication":
+        return "built", "published work"  # "workshop", "course" in a venue name teach nothing about the author
     if "learning" in kinds:
         return "learning", "a course, tutorial or certificate"
     if mode in ("list", "summary") or listish:
@@ -36,8 +38,6 @@ def grade(mode: str, kinds: set[str], quantities: set[str], listish: bool) -> tu
         return "shipped", "used in production or by users"
     if measured or "scale" in quantities:
         return "shipped", "measured impact"
-    if mode == "publication":
-        return "built", "published work"
     if kinds & {"build", "impact", "metric", "ownership"}:
         return "built", "built or ran it"
     return "built", "work described under an entry"
