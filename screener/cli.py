@@ -40,6 +40,13 @@ time_limit_option = click.option(
     "--time-limit", type=click.FloatRange(min=0.1), default=DEFAULT_TIME_LIMIT, show_default=True, help="Seconds one file may take to parse."
 )
 max_pages_option = click.option("--max-pages", type=click.IntRange(min=1), default=DEFAULT_MAX_PAGES, show_default=True, help="Pages read from one PDF.")
+taxonomy_option = click.option(
+    "--taxonomy",
+    "taxonomy_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extra taxonomy YAML that adds, replaces or removes skills (repeatable).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -114,13 +121,7 @@ def _survey(folder: Path, vocab, engine: str, limits: Limits) -> int:  # type: i
 @engine_option
 @time_limit_option
 @max_pages_option
-@click.option(
-    "--taxonomy",
-    "taxonomy_files",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Extra taxonomy YAML that adds, replaces or removes skills (repeatable).",
-)
+@taxonomy_option
 def explain(path: Path, fmt: str, engine: str, time_limit: float, max_pages: int, taxonomy_files: tuple[Path, ...]) -> None:
     """Show the skill evidence in one resume: what was shipped, built, listed or learned.
 
@@ -146,15 +147,6 @@ def explain(path: Path, fmt: str, engine: str, time_limit: float, max_pages: int
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         click.echo(views.as_table(items))
-
-
-taxonomy_option = click.option(
-    "--taxonomy",
-    "taxonomy_files",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Extra taxonomy YAML that adds, replaces or removes skills (repeatable).",
-)
 
 
 def _load_taxonomy(files: tuple[Path, ...]) -> Taxonomy:

@@ -38,7 +38,11 @@ def test_when_the_bundled_taxonomy_is_validated_then_it_is_ok():
 
 
 BROKEN = {
-    "unknown-pillar": ("skills:\n  - {id: zz_tool, label: Z, role: ai, pillars: [telepathy], kind: tool, aliases: [Zzyzx]}\n", "zz_tool", "unknown pillar 'telepathy'"),
+    "unknown-pillar": (
+        "skills:\n  - {id: zz_tool, label: Z, role: ai, pillars: [telepathy], kind: tool, aliases: [Zzyzx]}\n",
+        "zz_tool",
+        "unknown pillar 'telepathy'",
+    ),
     "duplicate-id": (
         "skills:\n  - {id: zz_tool, label: Z, role: ai, pillars: [retrieval], kind: tool, aliases: [Zzyzx]}\n"
         "  - {id: zz_tool, label: Z2, role: ai, pillars: [retrieval], kind: tool, aliases: [Zzyzx2]}\n",
@@ -51,16 +55,36 @@ BROKEN = {
         "zz_other",
         "alias 'zzyzx' is already claimed by skill 'zz_tool'",
     ),
-    "alias-of-a-bundled-skill": ("skills:\n  - {id: zz_tool, label: Z, role: ai, pillars: [retrieval], kind: tool, aliases: [Kubernetes]}\n", "zz_tool", "already claimed by skill 'kubernetes'"),
-    "empty-pattern": ("skills:\n  - {id: zz_tool, label: Z, role: ai, pillars: [retrieval], kind: tool, aliases: [Zzyzx], patterns: [[]]}\n", "zz_tool", "patterns[0] is empty"),
+    "alias-of-a-bundled-skill": (
+        "skills:\n  - {id: zz_tool, label: Z, role: ai, pillars: [retrieval], kind: tool, aliases: [Kubernetes]}\n",
+        "zz_tool",
+        "already claimed by skill 'kubernetes'",
+    ),
+    "empty-pattern": (
+        "skills:\n  - {id: zz_tool, label: Z, role: ai, pillars: [retrieval], kind: tool, aliases: [Zzyzx], patterns: [[]]}\n",
+        "zz_tool",
+        "patterns[0] is empty",
+    ),
     "bad-pattern": (
-        'skills:\n  - {id: zz_tool, label: Z, role: ai, pillars: [retrieval], kind: tool, aliases: [Zzyzx], patterns: [[{LOWR: zzyzx}]]}\n',
+        "skills:\n  - {id: zz_tool, label: Z, role: ai, pillars: [retrieval], kind: tool, aliases: [Zzyzx], patterns: [[{LOWR: zzyzx}]]}\n",
         "zz_tool",
         "patterns[0] is not a valid spaCy pattern",
     ),
-    "unknown-key": ("skills:\n  - {id: zz_tool, label: Z, role: ai, pillars: [retrieval], kind: tool, aliases: [Zzyzx], colour: red}\n", "zz_tool", "colour: Extra inputs are not permitted"),
-    "bad-role": ("skills:\n  - {id: zz_tool, label: Z, role: data, pillars: [retrieval], kind: tool, aliases: [Zzyzx]}\n", "zz_tool", "role: Input should be 'ai', 'ml' or 'shared'"),
-    "no-aliases": ("skills:\n  - {id: zz_tool, label: Z, role: ai, pillars: [retrieval], kind: tool, aliases: []}\n", "zz_tool", "aliases: List should have at least 1 item"),
+    "unknown-key": (
+        "skills:\n  - {id: zz_tool, label: Z, role: ai, pillars: [retrieval], kind: tool, aliases: [Zzyzx], colour: red}\n",
+        "zz_tool",
+        "colour: Extra inputs are not permitted",
+    ),
+    "bad-role": (
+        "skills:\n  - {id: zz_tool, label: Z, role: data, pillars: [retrieval], kind: tool, aliases: [Zzyzx]}\n",
+        "zz_tool",
+        "role: Input should be 'ai', 'ml' or 'shared'",
+    ),
+    "no-aliases": (
+        "skills:\n  - {id: zz_tool, label: Z, role: ai, pillars: [retrieval], kind: tool, aliases: []}\n",
+        "zz_tool",
+        "aliases: List should have at least 1 item",
+    ),
     "ambiguous-alias-not-an-alias": (
         "skills:\n  - {id: zz_tool, label: Z, role: ai, pillars: [retrieval], kind: tool, aliases: [Zzyzx], ambiguous: {aliases: [Zorro], cues: [llm]}}\n",
         "zz_tool",

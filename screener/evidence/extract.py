@@ -109,7 +109,7 @@ def _confirm(mention: _Mention, doc: Doc, lo: int, hi: int, unit: Unit, others: 
 
 
 def _negated(mention: _Mention, negations: list[tuple[str, int, int]], doc: Doc, lo: int) -> bool:
-    for _, start, end in negations:
+    for _, _start, end in negations:
         if end <= mention.start and mention.start - end <= NEGATION_WINDOW:
             between = doc[end : mention.start].text
             if not re.search(r"[.;!?]", between):

@@ -57,13 +57,7 @@ def _third_person(word: str) -> str:
 
 def _doubles(word: str) -> bool:
     """Short consonant-vowel-consonant verbs double their last letter: ship -> shipped."""
-    return (
-        len(word) >= 3
-        and _single_syllable(word)
-        and word[-1] not in VOWELS + "wxy"
-        and word[-2] in VOWELS
-        and word[-3] not in VOWELS
-    )
+    return len(word) >= 3 and _single_syllable(word) and word[-1] not in VOWELS + "wxy" and word[-2] in VOWELS and word[-3] not in VOWELS
 
 
 def inflect(base: str, irregular: dict[str, list[str]]) -> VerbForms:

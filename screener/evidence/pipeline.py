@@ -28,7 +28,10 @@ QUANTITY_PATTERNS: dict[str, list[list[dict]]] = {
     "multiplier": [[{"TEXT": {"REGEX": r"^\d+(\.\d+)?[x×]$"}}], [NUMBER, {"LOWER": {"IN": ["x", "×", "times", "fold"]}}]],
     "count": [[{"TEXT": {"REGEX": r"^\d+(\.\d+)?[kKmMbB]\+?$"}}], [NUMBER, {"LOWER": {"IN": ["k", "m", "b", "mm", "thousand", "million", "billion"]}}]],
     "duration": [
-        [NUMBER, {"LOWER": {"IN": ["ms", "s", "sec", "secs", "seconds", "second", "minutes", "minute", "min", "mins", "hours", "hour", "hrs", "days", "weeks"]}}],
+        [
+            NUMBER,
+            {"LOWER": {"IN": ["ms", "s", "sec", "secs", "seconds", "second", "minutes", "minute", "min", "mins", "hours", "hour", "hrs", "days", "weeks"]}},
+        ],
         [{"TEXT": {"REGEX": r"^\d+(\.\d+)?(ms|s|h)$"}}],
     ],
 }
@@ -146,7 +149,10 @@ def build_extractor(taxonomy: Taxonomy) -> Extractor:
     units = [u.casefold() for u in taxonomy.signals.business_units]
     quantities.add("scale", [[NUMBER, {"LOWER": {"IN": units}}], [{"TEXT": {"REGEX": r"^\d+(\.\d+)?[kKmM]\+?$"}}, {"LOWER": {"IN": units}}]])
     metric_words = [m.casefold() for m in taxonomy.signals.model_metrics if " " not in m]
-    quantities.add("metric_value", [[{"LOWER": {"IN": metric_words}}, {"IS_PUNCT": True, "OP": "?"}, {"LOWER": {"IN": ["of", "to", "at", "=", "from"]}, "OP": "?"}, NUMBER]])
+    quantities.add(
+        "metric_value",
+        [[{"LOWER": {"IN": metric_words}}, {"IS_PUNCT": True, "OP": "?"}, {"LOWER": {"IN": ["of", "to", "at", "=", "from"]}, "OP": "?"}, NUMBER]],
+    )
     return Extractor(
         nlp=nlp,
         taxonomy=taxonomy,

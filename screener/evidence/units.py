@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from screener.document import Block, Document, Entry, SectionKind, Span
+from screener.document import Block, Document, Entry, Section, SectionKind, Span
 from screener.evidence.model import EntryRef
 from screener.structure.entries import flow_text
 from screener.structure.headings import strip_marker
@@ -105,7 +105,7 @@ def document_units(doc: Document) -> list[Unit]:
     for section in doc.sections:
         mode = "work" if headless else SECTION_MODES.get(section.kind, "work")
 
-        def add(text: str, page: int, span: Span, entry: EntryRef | None, unit_mode: Mode = mode) -> None:
+        def add(text: str, page: int, span: Span, entry: EntryRef | None, unit_mode: Mode = mode, section: Section = section) -> None:
             units.append(Unit(text, unit_mode, section.kind, section.heading, entry, page, span, doc.source))
 
         if section.entries:

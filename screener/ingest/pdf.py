@@ -132,7 +132,7 @@ def _annotation_links(pages: list[PageWords], vocab: Vocabulary) -> list[Link]:
                 for w in page.words
                 if w.x0 >= link.box.x0 - 1 and w.x1 <= link.box.x1 + 1 and w.top >= link.box.top - 2 and w.bottom <= link.box.bottom + 2
             )
-            url = normalise_url(link.uri) if not link.uri.casefold().startswith(("mailto:", "tel:")) else link.uri
+            url = normalise_url(link.uri)
             links.append(Link(url=url, kind=classify(url, vocab), text=text or None, page=page.number, source="annotation"))
     return links
 

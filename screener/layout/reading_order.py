@@ -369,10 +369,3 @@ def _place_rotated(seg: Segment, columns: list[Column]) -> None:
     column = max(columns, key=beside)
     position = next((i for i, s in enumerate(column.segments) if s.bottom > seg.top), len(column.segments))
     column.segments.insert(position, seg)
-
-
-def page_text_for_debug(page) -> str:  # pragma: no cover - development aid
-    from screener.layout.lines import page_segments
-
-    cols = reading_order(page_segments(list(page.words)))
-    return "\n\n".join("\n".join(s.text for s in c.segments) for c in cols)

@@ -15,7 +15,15 @@ def select(taxonomy: Taxonomy, role: str | None = None, pillar: str | None = Non
 
 def as_json(skills: list[Skill]) -> list[dict]:
     return [
-        {"id": s.id, "label": s.label, "role": s.role, "pillars": list(s.pillars), "kind": s.kind, "aliases": list(s.aliases), "ambiguous": s.ambiguous is not None}
+        {
+            "id": s.id,
+            "label": s.label,
+            "role": s.role,
+            "pillars": list(s.pillars),
+            "kind": s.kind,
+            "aliases": list(s.aliases),
+            "ambiguous": s.ambiguous is not None,
+        }
         for s in skills
     ]
 
