@@ -28,6 +28,8 @@ CUE_WINDOW = 12
 AGAINST_WINDOW = 4
 #: Tokens before a skill searched for a negation ("no experience with").
 NEGATION_WINDOW = 8
+#: Words that end a negation's clause.
+CLAUSE_BREAKS = frozenset({"and", "but", "while", "then", "so", "which", "that"})
 #: A skill this many tokens from an ambiguous word, in a run like "Spark, Kafka", confirms it.
 NEIGHBOUR_WINDOW = 3
 #: A verbless unit is a list when it has this many commas, this many skills, and
@@ -35,6 +37,8 @@ NEIGHBOUR_WINDOW = 3
 LIST_COMMAS = 2
 LIST_MIN_SKILLS = 3
 LIST_SKILL_SHARE = 0.6
+#: Signal kinds that a skill's own name can contain and that then belong to the skill.
+NAME_SIGNALS = frozenset({"learning", "hedge", "metric", "research", "negation"})
 LIST_LABEL = re.compile(r"^\s*([A-Za-z][\w &/+-]{1,40}?)\s*:\s*\S")
 
 
@@ -109,10 +113,15 @@ def _confirm(mention: _Mention, doc: Doc, lo: int, hi: int, unit: Unit, others: 
 
 
 def _negated(mention: _Mention, negations: list[tuple[str, int, int]], doc: Doc, lo: int) -> bool:
+    """True when a negation stands shortly before the mention, in the same clause.
+
+    "Avoided LangChain and wrote a wrapper over the OpenAI SDK" negates
+    LangChain only: a clause ends at punctuation or at "and", "but", "while".
+    "No experience with Kubernetes or Docker" negates both.
+    """
     for _, _start, end in negations:
         if end <= mention.start and mention.start - end <= NEGATION_WINDOW:
-            between = doc[end : mention.start].text
-            if not re.search(r"[.;!?]", between):
+            if not any(t.is_punct and t.text not in "-/" or t.lower_ in CLAUSE_BREAKS for t in doc[end : mention.start]):
                 return True
     return False
 
@@ -196,9 +205,11 @@ class EvidenceExtractor:
         if not mentions:
             return None
         lo, hi = matches.lo, matches.hi
-        # A signal inside a skill's name ("machine learning", "A/B testing") is the skill, not a signal.
+        # A learning or metric word inside a skill's name ("machine learning", "ROC AUC") is the
+        # skill, not a signal; a delivery or production word inside one ("deployed ML models",
+        # "A/B test") still says what was done.
         covered = [(m.start, m.end) for m in mentions]
-        signals = [(k, s, e) for k, s, e in matches.signals if not any(s < ce and e > cs for cs, ce in covered)]
+        signals = [(k, s, e) for k, s, e in matches.signals if k not in NAME_SIGNALS or not any(s < ce and e > cs for cs, ce in covered)]
         matches = _UnitMatches(lo, hi, mentions, signals, matches.quantities, matches.quantity_spans)
         listish = _is_list_like(unit, matches, self.x, doc)
         negations = [s for s in signals if s[0] == "negation"]
@@ -229,9 +240,10 @@ class EvidenceExtractor:
         if not kept and not negated:
             return None
         kinds = {k for k, _, _ in signals}
-        units_here = {t.lower_ for t in doc[lo:hi]} & self.x.business_units
-        if units_here:
+        if {t.lower_ for t in doc[lo:hi]} & self.x.business_units:
             kinds.add("business")
+        if any(m.skill.kind == "metric" and m.skill.role != "ai" for m in mentions):
+            kinds.add("metric")  # a model metric named as a skill ("ROC AUC", "NDCG") is still a model metric
         strength, reason = grade(unit.mode, kinds, matches.quantities, listish)
         signal_records = [
             Signal(kind=k, text=doc[s:e].text, start=doc[s].idx - char_start, end=doc[e - 1].idx + len(doc[e - 1].text) - char_start)  # type: ignore[arg-type]

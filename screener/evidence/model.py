@@ -13,7 +13,9 @@ EVIDENCE_SCHEMA_VERSION = 1
 Strength = Literal["shipped", "built", "listed", "learning"]
 #: Strongest first: the order reports and the scorer rank strengths in.
 STRENGTHS: tuple[Strength, ...] = ("shipped", "built", "listed", "learning")
-SignalKind = Literal["delivery", "build", "impact", "production", "ownership", "hedge", "learning", "negation", "listing", "metric", "quantity"]
+SignalKind = Literal[
+    "delivery", "build", "impact", "production", "ownership", "hedge", "learning", "negation", "listing", "metric", "quantity", "offline", "research"
+]
 
 
 class Frozen(BaseModel):

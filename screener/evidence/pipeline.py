@@ -84,6 +84,9 @@ def signal_lexicon(taxonomy: Taxonomy) -> SignalLexicon:
         ("learning", signals.learning),
         ("negation", signals.negations),
         ("metric", signals.model_metrics),
+        ("offline", signals.offline_context),
+        ("research", signals.research),
+        ("learning@start", signals.learning_at_start),
     ):
         for word in words:
             lexicon.add(kind, word)

@@ -3,25 +3,38 @@
 Pure: a unit's mode and the kinds of signal found in it decide. The rules,
 in order:
 
-1. Education, certifications, and any hedge or learning marker ("familiar with",
-   "completed a course") are *learning* — in a list or summary too.
-2. A list (skills section, keyword block, "Tech stack: ..." line) or a summary is *listed*.
-3. Delivery ("shipped", "deployed", "rolled out"), production context ("in
-   production", "40k users", "p95") or measured impact (a number with an
-   impact verb or a business unit) is *shipped*.
-4. Other work — a build verb, a publication, a bullet under a job — is *built*.
+1. Education and certification lines are *learning*, unless they report
+   research (a thesis, a paper), which is *built*.
+2. A hedge ("familiar with", "exposure to") is *learning*; a publication is *built*;
+   a learning marker ("completed a course", "tutorial", "bootcamp") is *learning*.
+3. A skills list, a summary, a keyword block or a "Tech stack: ..." line is *listed*.
+4. Unless the unit says the work stayed offline (validation set, benchmark,
+   notebook, "never deployed"): delivery ("shipped", "deployed", "rolled out"),
+   production context ("in production", "used by", "live traffic", "p95"), a
+   count of users, customers or requests ("40k users"), or measured business
+   impact (an impact verb with a number and a business unit, not a model
+   metric) is *shipped*.
+5. Other work — a build verb, a bullet under a job or project — is *built*.
 """
 
 from __future__ import annotations
 
 from screener.evidence.model import Strength
 
-IMPACT_QUANTITIES = frozenset({"percent", "money", "multiplier", "count", "duration", "scale"})
+IMPACT_QUANTITIES = frozenset({"percent", "money", "multiplier", "count", "duration"})
 
 
 def grade(mode: str, kinds: set[str], quantities: set[str], listish: bool) -> tuple[Strength, str]:
-    """The strength of a unit and the reason, in words a reviewer can check."""
+    """The strength of a unit and the reason, in words a reviewer can check.
+
+    ``kinds`` are the signal kinds found (delivery, build, impact, production,
+    ownership, hedge, learning, research, offline, metric, business);
+    ``quantities`` the quantity shapes (percent, money, multiplier, count,
+    duration, scale, metric_value).
+    """
     if mode == "learning":
+        if "research" in kinds:
+            return "built", "research (a thesis or paper)"
         return "learning", "education or certification"
     if "hedge" in kinds:
         return "learning", "hedged (e.g. 'familiar with')"
@@ -29,15 +42,19 @@ def grade(mode: str, kinds: set[str], quantities: set[str], listish: bool) -> tu
         return "built", "published work"  # "workshop", "course" in a venue name teach nothing about the author
     if "learning" in kinds:
         return "learning", "a course, tutorial or certificate"
-    if mode in ("list", "summary") or listish:
-        return "listed", "named in a list or summary" if mode != "summary" else "named in the summary"
-    measured = bool(quantities & IMPACT_QUANTITIES) and bool(kinds & {"impact", "production", "delivery", "business"})
-    if "delivery" in kinds:
-        return "shipped", "delivered (shipped, deployed, launched ...)"
-    if "production" in kinds:
-        return "shipped", "used in production or by users"
-    if measured or "scale" in quantities:
-        return "shipped", "measured impact"
-    if kinds & {"build", "impact", "metric", "ownership"}:
-        return "built", "built or ran it"
+    if mode in ("list", "summary"):
+        return "listed", "named in the summary" if mode == "summary" else "named in a list"
+    if listish and not kinds & {"delivery", "production"}:
+        return "listed", "named in a list"
+    if "offline" not in kinds:
+        if "delivery" in kinds:
+            return "shipped", "delivered (shipped, deployed, launched ...)"
+        if "production" in kinds:
+            return "shipped", "used in production or by users"
+        if "scale" in quantities:
+            return "shipped", "serves users or traffic at a stated scale"
+        if "impact" in kinds and "business" in kinds and quantities & IMPACT_QUANTITIES and "metric" not in kinds:
+            return "shipped", "measured business impact"
+    if kinds & {"build", "impact", "metric", "ownership", "offline"}:
+        return "built", "built or ran it" if "offline" not in kinds else "built, results offline"
     return "built", "work described under an entry"

@@ -113,4 +113,7 @@ class Signals(Strict):
     listing_labels: list[str]
     business_units: list[str]
     model_metrics: list[str]
+    offline_context: list[str] = Field(default_factory=list)
+    research: list[str] = Field(default_factory=list)
+    learning_at_start: list[str] = Field(default_factory=list)
     irregular: dict[str, list[str]] = Field(default_factory=dict)

@@ -1,0 +1,150 @@
+"""Evidence to scores: both fits, the lean, the recommendation, confidence and flags (DESIGN §5).
+
+:func:`score_candidate` is pure. It reads only the evidence items — their
+strength, dates, skills and signals — and never a name, contact detail or
+anything else about the person, so protected attributes earn nothing; a job
+title is never evidence (only the bullets under it are), a summary is
+*listed* and a certificate *learning*, so none of them alone earns more than
+the listed-mention cap.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections import defaultdict
+
+from screener.errors import ConfigError
+from screener.evidence.model import EvidenceItem
+from screener.scoring.credit import is_dated, is_evidence, item_weight, recency, skill_ids
+from screener.scoring.fit import score_profile
+from screener.scoring.model import AI_PROFILE, ML_PROFILE, CandidateScores, Confidence, FlagCode, RecommendedRole, Tunables
+from screener.taxonomy import RoleProfile, Taxonomy
+
+
+def default_profiles(taxonomy: Taxonomy) -> dict[str, RoleProfile]:
+    """The taxonomy's AI and ML engineer profiles: the two fits every candidate gets."""
+    missing = [p for p in (AI_PROFILE, ML_PROFILE) if p not in taxonomy.roles]
+    if missing:
+        raise ConfigError(f"the taxonomy has no role profile {', '.join(missing)} (skill_taxonomy/roles/<id>.yaml)")
+    return {AI_PROFILE: taxonomy.roles[AI_PROFILE], ML_PROFILE: taxonomy.roles[ML_PROFILE]}
+
+
+def score_candidate(
+    items: list[EvidenceItem],
+    taxonomy: Taxonomy,
+    *,
+    as_of: datetime.date,
+    profiles: dict[str, RoleProfile] | None = None,
+    tunables: Tunables = Tunables(),  # noqa: B008 - frozen, so one shared default is safe
+) -> CandidateScores:
+    """Score one candidate's evidence against the AI and ML engineer profiles as of ``as_of``.
+
+    ``profiles`` replaces the taxonomy's; it must hold ``ai_engineer`` and
+    ``ml_engineer`` (the headline fits) and may hold more, each scored into
+    the breakdown.
+    """
+    profiles = default_profiles(taxonomy) if profiles is None else profiles
+    missing = [p for p in (AI_PROFILE, ML_PROFILE) if p not in profiles]
+    if missing:
+        raise ConfigError(f"role profiles {', '.join(missing)} are needed to score a candidate")
+    items = list(items)
+    recencies = [recency(item, as_of, tunables) for item in items]
+    weights = [item_weight(item, as_of, tunables) for item in items]
+    breakdown = {pid: score_profile(pid, profile, items, weights, recencies, taxonomy, tunables) for pid, profile in profiles.items()}
+    ai_fit, ml_fit = breakdown[AI_PROFILE].fit, breakdown[ML_PROFILE].fit
+
+    known = [tuple(s for s in skill_ids(item) if s in taxonomy.skills) for item in items]
+    credit = math.fsum(w for item, w, skills in zip(items, weights, known, strict=True) if is_evidence(item) and skills)
+    evidenced = {s for item, skills in zip(items, known, strict=True) if is_evidence(item) for s in skills}
+    claimed = {s for item, skills in zip(items, known, strict=True) if not is_evidence(item) for s in skills}
+    shipped = sum(1 for item in items if item.strength == "shipped")
+    listed_only = len(claimed - evidenced)
+    return CandidateScores(
+        as_of=as_of,
+        ai_fit=ai_fit,
+        ml_fit=ml_fit,
+        lean=lean(items, weights, known, taxonomy),
+        recommended_role=recommend(ai_fit, ml_fit, credit, tunables),
+        confidence=confidence(credit, shipped, tunables),
+        evidence_credit=credit,
+        shipped_evidence=shipped,
+        listed_only=listed_only,
+        top_ai_skills=top_skills("ai", items, weights, known, taxonomy, tunables),
+        top_ml_skills=top_skills("ml", items, weights, known, taxonomy, tunables),
+        flags=flags(items, known, listed_only, len(evidenced), tunables),
+        breakdown=breakdown,
+    )
+
+
+def lean(items: list[EvidenceItem], weights: list[float], known: list[tuple[str, ...]], taxonomy: Taxonomy) -> float:
+    """Where the shipped and built work's centre of gravity lies: −100 all ML … +100 all AI, 0 with none.
+
+    Each shipped or built item's weight (strength × recency × bonus) is shared
+    evenly among its AI and ML skills; shared skills (Python, Docker) lean
+    neither way and do not dilute the others. Recent work therefore pulls harder
+    than old work, which is what places a career switcher.
+    """
+    mass = {"ai": 0.0, "ml": 0.0}
+    for item, weight, skills in zip(items, weights, known, strict=True):
+        affine = [taxonomy.skills[s].role for s in skills if taxonomy.skills[s].role in mass]
+        if not is_evidence(item) or not affine:
+            continue
+        for role in affine:
+            mass[role] += weight / len(affine)
+    total = mass["ai"] + mass["ml"]
+    return 0.0 if total <= 0 else 100.0 * (mass["ai"] - mass["ml"]) / total
+
+
+def recommend(ai_fit: float, ml_fit: float, evidence_credit: float, tunables: Tunables) -> RecommendedRole:
+    """insufficient_evidence below the evidence threshold; hybrid when both fits are high and close; else the higher fit's role.
+
+    An exact tie below the hybrid bar goes to ai_engineer, so the answer never
+    depends on dictionary order.
+    """
+    if evidence_credit < tunables.min_evidence_credit:
+        return "insufficient_evidence"
+    if min(ai_fit, ml_fit) >= tunables.hybrid_min_fit and abs(ai_fit - ml_fit) <= tunables.hybrid_max_gap:
+        return "hybrid"
+    return "ai_engineer" if ai_fit >= ml_fit else "ml_engineer"
+
+
+def confidence(evidence_credit: float, shipped: int, tunables: Tunables) -> Confidence:
+    """How much shipped and built work the scores stand on; high also needs several items graded shipped."""
+    if evidence_credit >= tunables.high_confidence_credit and shipped >= tunables.high_confidence_shipped:
+        return "high"
+    if evidence_credit >= tunables.medium_confidence_credit:
+        return "medium"
+    return "low"
+
+
+def top_skills(
+    role: str, items: list[EvidenceItem], weights: list[float], known: list[tuple[str, ...]], taxonomy: Taxonomy, tunables: Tunables
+) -> tuple[str, ...]:
+    """Labels of the role's strongest skills: evidenced before merely named, then by credit, then by label."""
+    evidence: dict[str, float] = defaultdict(float)
+    mention: dict[str, float] = defaultdict(float)
+    for item, weight, skills in zip(items, weights, known, strict=True):
+        for skill_id in skills:
+            if taxonomy.skills[skill_id].role == role:
+                (evidence if is_evidence(item) else mention)[skill_id] += weight
+    ranked = sorted(set(evidence) | set(mention), key=lambda s: (s not in evidence, -evidence.get(s, 0.0), -mention.get(s, 0.0), taxonomy.skills[s].label))
+    return tuple(taxonomy.skills[s].label for s in ranked[: tunables.top_skills])
+
+
+def flags(items: list[EvidenceItem], known: list[tuple[str, ...]], listed_only: int, evidenced: int, tunables: Tunables) -> tuple[FlagCode, ...]:
+    """Codes a reviewer should see.
+
+    - ``keyword_stuffing``: at least ``stuffing_min_listed_only`` skills are named
+      only in lists, summaries or courses, and at least ``stuffing_ratio`` of them
+      for every skill shown in shipped or built work.
+    - ``no_dates``: there is shipped or built work, but none of it is dated, so
+      recency could not be weighed (every item got ``undated_recency``).
+    """
+    found: list[FlagCode] = []
+    if listed_only >= tunables.stuffing_min_listed_only and listed_only >= tunables.stuffing_ratio * evidenced:
+        found.append("keyword_stuffing")
+    work = [item for item, skills in zip(items, known, strict=True) if is_evidence(item) and skills]
+    if work and not any(is_dated(item) for item in work):
+        found.append("no_dates")
+    return tuple(found)
