@@ -248,6 +248,8 @@ class Portfolio(_Strict):
 class Resume(_Strict):
     name: str
     headline: str | None = None
+    #: What a careful reviewer would recommend, for tests and `make eval`; never rendered.
+    expected_role: Literal["ai_engineer", "ml_engineer", "hybrid", "insufficient_evidence"] | None = None
     contact: Contact = Contact()
     render: RenderSpec
     sections: list[Section]

@@ -21,8 +21,13 @@ from screener.ingest.limits import DEFAULT_MAX_PAGES, DEFAULT_TIME_LIMIT, Limits
 from screener.ingest.pdf import DEFAULT_ENGINE, ENGINES
 from screener.ingest.reader import read_document
 from screener.outline import outline, summary
+from screener.outputs import write_outputs
+from screener.screen import rank_run, screen
 from screener.taxonomy import Taxonomy, TaxonomyError, load_taxonomy, show
 from screener.vocabulary import load_vocabulary
+
+#: Rows of the ranking printed after a run.
+TOP_ROWS = 10
 
 
 def _limits(time_limit: float, max_pages: int) -> Limits:
@@ -149,14 +154,132 @@ def explain(path: Path, fmt: str, engine: str, time_limit: float, max_pages: int
         click.echo(views.as_table(items))
 
 
+def _report_taxonomy(exc: TaxonomyError) -> None:
+    for problem in exc.problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{len(exc.problems)} problem(s) in the taxonomy", err=True)
+    sys.exit(2)
+
+
 def _load_taxonomy(files: tuple[Path, ...]) -> Taxonomy:
     try:
         return load_taxonomy(list(files))
     except TaxonomyError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(exc.problems)} problem(s) in the taxonomy", err=True)
-        sys.exit(2)
+        _report_taxonomy(exc)
+        raise  # unreachable: _report_taxonomy exits
+
+
+role_option = click.option(
+    "--role",
+    type=click.Choice(["ai_engineer", "ml_engineer", "best"]),
+    default=None,
+    help="Rank by the AI-engineer fit, the ML-engineer fit, or the higher of the two (best, the default).",
+)
+profile_option = click.option(
+    "--profile",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A role profile YAML (pillar weights) that replaces the bundled profile of its role.",
+)
+
+
+def _print_run(run, out_dir: Path, top: int = TOP_ROWS) -> None:  # type: ignore[no-untyped-def]
+    ok = [r for r in run.results if r.ok]
+    failed = len(run.results) - len(ok)
+    click.echo(f"screened {len(run.results)} candidate(s): {len(ok)} ok, {failed} failed · ranked by {run.role}")
+    for result in ok[:top]:
+        scores = result.scores
+        click.echo(
+            f"  {result.rank:>3}. {result.candidate_id:32.32s} {scores.recommended_role:22s} AI {scores.ai_fit:5.1f}  ML {scores.ml_fit:5.1f}  {scores.confidence}"
+        )
+    if len(ok) > top:
+        click.echo(f"  … {len(ok) - top} more in {out_dir / 'ranking.csv'}")
+    click.echo(f"ranking: {out_dir / 'ranking.csv'}")
+    click.echo(f"review:  {out_dir / 'index.html'}")
+
+
+@main.command("screen")
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for ranking.csv, reports, index.html and run.json."
+)
+@role_option
+@taxonomy_option
+@profile_option
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Date recency is measured from (default: today).")
+@engine_option
+@time_limit_option
+@max_pages_option
+def screen_command(
+    input_path: Path,
+    out_dir: Path,
+    role: str | None,
+    taxonomy_files: tuple[Path, ...],
+    profile: Path | None,
+    as_of,
+    engine: str,
+    time_limit: float,
+    max_pages: int,
+) -> None:  # type: ignore[no-untyped-def]
+    """Screen a folder of resumes: a ranked CSV, a fit report per candidate and a review page.
+
+    Each file in INPUT is a candidate; each sub-folder is one candidate with
+    several documents. Files that cannot be read become rows with a status.
+    Exit code 0 when the run completed, 1 when nothing could be screened,
+    2 for a usage or configuration error.
+
+    \b
+    Examples:
+      screener screen resumes/ --out out/
+      screener screen resumes/ --out out/ --role ml_engineer --profile my_profile.yaml
+    """
+    out_dir = out_dir.resolve()
+    if input_path.resolve() == out_dir or out_dir.is_relative_to(input_path.resolve()) and input_path.is_dir():
+        raise click.UsageError("--out must be outside INPUT: screener never writes into the folder it reads")
+    try:
+        run = screen(
+            input_path,
+            role=role or "best",
+            taxonomy_files=taxonomy_files,
+            profile=profile,
+            as_of=as_of.date() if as_of else None,
+            engine=engine,
+            limits=_limits(time_limit, max_pages),
+        )
+        write_outputs(run, out_dir)
+    except TaxonomyError as exc:
+        _report_taxonomy(exc)
+    except ScreenerError as exc:
+        raise click.ClickException(str(exc)) from None
+    _print_run(run, out_dir)
+    sys.exit(0 if any(r.ok for r in run.results) else 1)
+
+
+@main.command("rank")
+@click.argument("out_dir", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@role_option
+@profile_option
+@taxonomy_option
+def rank_command(out_dir: Path, role: str | None, profile: Path | None, taxonomy_files: tuple[Path, ...]) -> None:
+    """Re-score and re-write an earlier run's outputs from its stored evidence, without parsing.
+
+    Try another ranking role or role profile in a second. Scores are those
+    `screen` would give with the same options: the run's date and taxonomy
+    are reused unless --taxonomy names other files.
+
+    \b
+    Examples:
+      screener rank out/ --role ml_engineer
+      screener rank out/ --profile senior_ai.yaml
+    """
+    try:
+        run = rank_run(out_dir, role=role, profile=profile, taxonomy_files=taxonomy_files or None)
+        write_outputs(run, out_dir)
+    except TaxonomyError as exc:
+        _report_taxonomy(exc)
+    except ScreenerError as exc:
+        raise click.ClickException(str(exc)) from None
+    _print_run(run, out_dir)
+    sys.exit(0 if any(r.ok for r in run.results) else 1)
 
 
 @main.group()

@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from screener.evidence.model import Strength
+
 RecommendedRole = Literal["ai_engineer", "ml_engineer", "hybrid", "insufficient_evidence"]
 Confidence = Literal["low", "medium", "high"]
 FlagCode = Literal["keyword_stuffing", "no_dates"]
@@ -65,24 +67,26 @@ class Tunables(BaseModel):
     # -- Diminishing returns.
     skill_saturation: float = Field(1.0, gt=0)
     """Credit at which a skill is ~63% saturated in a pillar (value = 1 − exp(−credit / this)): three recent shipped uses of one skill are about all it can earn."""
-    pillar_saturation: float = Field(1.5, gt=0)
+    pillar_saturation: float = Field(1.2, gt=0)
     """Sum of skill values at which a pillar is ~63% full (score = 1 − exp(−sum / this)): a pillar fills with several distinct skills, not one repeated."""
 
     # -- Listed and learning mentions: a small, capped share.
     mention_fit_cap: float = Field(15.0, ge=0, le=100)
     """Most points of a fit that listed and learning mentions can add on top of shipped and built evidence; split over pillars by weight. A skills list alone stays at or below this."""
 
-    # -- Recommendation and confidence, in evidence credit (the sum of shipped and built items' weights).
+    # -- Recommendation and confidence, in evidence credit: the sum of the weights of shipped and
+    #    built items with a skill in a role-specific (not shared) pillar.
     min_evidence_credit: float = Field(1.0, ge=0)
-    """Below this much shipped+built credit the recommendation is insufficient_evidence: about one recent shipped item, two undated shipped or three undated built items."""
+    """Below this much shipped+built credit the recommendation is insufficient_evidence: about one recent shipped item, two undated shipped or three undated built items.
+    Only items with a skill in an AI or ML pillar count: shipping a React app with Python and Docker is no evidence for either role."""
     hybrid_min_fit: float = Field(45.0, ge=0, le=100)
     """Both fits at least this high (and close, below) make a candidate hybrid."""
     hybrid_max_gap: float = Field(12.0, ge=0, le=100)
     """Largest difference between the two fits for a hybrid recommendation."""
     medium_confidence_credit: float = Field(2.5, ge=0)
     """Shipped+built credit from which confidence is medium (about three undated shipped items)."""
-    high_confidence_credit: float = Field(6.0, ge=0)
-    """Shipped+built credit from which confidence is high, with high_confidence_shipped items graded shipped."""
+    high_confidence_credit: float = Field(5.0, ge=0)
+    """Shipped+built credit from which confidence is high (about five recent shipped items), with high_confidence_shipped items graded shipped."""
     high_confidence_shipped: int = Field(3, ge=0)
     """Items graded shipped that high confidence needs besides the credit: built work alone never gives high confidence."""
 
@@ -111,7 +115,7 @@ class Contribution(Frozen):
 
     item: int  # index into the scored items
     quote: str
-    strength: str
+    strength: Strength
     skill: str
     skill_label: str
     credit: float  # the item's credit to this skill in this pillar, before saturation

@@ -55,7 +55,7 @@ def score_candidate(
     ai_fit, ml_fit = breakdown[AI_PROFILE].fit, breakdown[ML_PROFILE].fit
 
     known = [tuple(s for s in skill_ids(item) if s in taxonomy.skills) for item in items]
-    credit = math.fsum(w for item, w, skills in zip(items, weights, known, strict=True) if is_evidence(item) and skills)
+    credit = evidence_credit(items, weights, known, taxonomy)
     evidenced = {s for item, skills in zip(items, known, strict=True) if is_evidence(item) for s in skills}
     claimed = {s for item, skills in zip(items, known, strict=True) if not is_evidence(item) for s in skills}
     shipped = sum(1 for item in items if item.strength == "shipped")
@@ -77,6 +77,20 @@ def score_candidate(
     )
 
 
+def evidence_credit(items: list[EvidenceItem], weights: list[float], known: list[tuple[str, ...]], taxonomy: Taxonomy) -> float:
+    """The shipped and built weight the recommendation and confidence stand on.
+
+    Only items with a skill in a role-specific pillar count (a pillar whose role
+    is ai or ml): engineering foundations alone say nothing about either role.
+    """
+    role_pillars = {pid for pid, pillar in taxonomy.pillars.items() if pillar.role != "shared"}
+    return math.fsum(
+        weight
+        for item, weight, skills in zip(items, weights, known, strict=True)
+        if is_evidence(item) and any(p in role_pillars for s in skills for p in taxonomy.skills[s].pillars)
+    )
+
+
 def lean(items: list[EvidenceItem], weights: list[float], known: list[tuple[str, ...]], taxonomy: Taxonomy) -> float:
     """Where the shipped and built work's centre of gravity lies: −100 all ML … +100 all AI, 0 with none.
 
@@ -93,7 +107,7 @@ def lean(items: list[EvidenceItem], weights: list[float], known: list[tuple[str,
         for role in affine:
             mass[role] += weight / len(affine)
     total = mass["ai"] + mass["ml"]
-    return 0.0 if total <= 0 else 100.0 * (mass["ai"] - mass["ml"]) / total
+    return 0.0 if total <= 0 else 100.0 * ((mass["ai"] - mass["ml"]) / total)
 
 
 def recommend(ai_fit: float, ml_fit: float, evidence_credit: float, tunables: Tunables) -> RecommendedRole:

@@ -1,0 +1,149 @@
+"""Writing a run: ranking.csv, candidates/<id>.json|.md|.html, index.html and run.json (DESIGN §3).
+
+Every file is written to a temporary name beside it and moved into place,
+so a reader never sees half a file. CSV text cells that a spreadsheet would
+run as a formula are neutralised; numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from screener import __version__
+from screener.results import CandidateResult
+
+CSV_COLUMNS = (
+    "rank", "candidate_id", "source", "status", "recommended_role", "ai_fit", "ml_fit", "lean", "confidence",
+    "shipped_evidence", "listed_only", "top_ai_skills", "top_ml_skills", "flags", "error",
+)  # fmt: skip
+#: A text cell starting with one of these is run as a formula by spreadsheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+RUN_SCHEMA_VERSION = 1
+
+
+def safe_cell(value: str) -> str:
+    """Text a spreadsheet shows as text: formula starts are prefixed with an apostrophe."""
+    text = " ".join(str(value).replace("\r", " ").replace("\n", " ").split()) if value else ""
+    if str(value).startswith(FORMULA_STARTS) or text.startswith(FORMULA_STARTS):
+        return "'" + (text or str(value).strip())
+    return text
+
+
+def _row(result: CandidateResult) -> dict:
+    scores = result.scores
+    text = {
+        "candidate_id": result.candidate_id,
+        "source": result.source,
+        "status": result.status.value,
+        "recommended_role": scores.recommended_role if scores and result.ok else "",
+        "confidence": scores.confidence if scores and result.ok else "",
+        "top_ai_skills": "; ".join(scores.top_ai_skills) if scores and result.ok else "",
+        "top_ml_skills": "; ".join(scores.top_ml_skills) if scores and result.ok else "",
+        "flags": ";".join(result.flags),
+        "error": result.error or "",
+    }
+    row: dict = {key: safe_cell(value) for key, value in text.items()}
+    ok = scores is not None and result.ok
+    row.update(
+        rank=result.rank if ok else None,
+        ai_fit=round(scores.ai_fit, 1) if ok else None,
+        ml_fit=round(scores.ml_fit, 1) if ok else None,
+        lean=int(round(scores.lean)) if ok else None,
+        shipped_evidence=scores.shipped_evidence if ok else None,
+        listed_only=scores.listed_only if ok else None,
+    )
+    return row
+
+
+def ranking_frame(results: list[CandidateResult]) -> pd.DataFrame:
+    """The ranking, one row per candidate in rank order (failed rows last)."""
+    frame = pd.DataFrame([_row(r) for r in results], columns=list(CSV_COLUMNS))
+    for column in ("rank", "lean", "shipped_evidence", "listed_only"):
+        frame[column] = frame[column].astype("Int64")
+    for column in ("ai_fit", "ml_fit"):
+        frame[column] = frame[column].astype("Float64")
+    return frame
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` so that ``path`` holds either the old or the new content."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def ranking_csv(results: list[CandidateResult]) -> str:
+    return ranking_frame(results).to_csv(index=False, float_format="%.1f", lineterminator="\n")
+
+
+def result_json(result: CandidateResult) -> str:
+    return json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2)
+
+
+def manifest(run, files: dict[str, str]) -> dict:  # type: ignore[no-untyped-def]
+    """run.json: what ran, on what, with which knowledge, and how each input fared."""
+    discovery = run.discovery
+    statuses: dict[str, int] = {}
+    for result in run.results:
+        statuses[result.status.value] = statuses.get(result.status.value, 0) + 1
+    inputs = [
+        {"candidate_id": r.candidate_id, "document": d.source, "sha256": d.sha256, "status": d.status.value, "error": d.error}
+        for r in run.results
+        for d in r.documents
+    ]
+    return {
+        "schema_version": RUN_SCHEMA_VERSION,
+        "tool": {"name": "screener", "version": __version__},
+        "taxonomy": {"version": run.taxonomy.version, "sha256": run.taxonomy.sha256, "files": list(run.taxonomy.files)},
+        "ranking_role": run.role,
+        "profiles": {pid: profile.model_dump(mode="json") for pid, profile in run.profiles.items()},
+        "options": run.options,
+        "as_of": run.as_of.isoformat(),
+        "input": str(run.input_path) if run.input_path else None,
+        "started": run.started,
+        "finished": run.finished,
+        "seconds": run.seconds,
+        "counts": {"candidates": len(run.results), "by_status": statuses, "skipped": len(discovery.skipped) if discovery else 0},
+        "inputs": inputs,
+        "skipped": [s.model_dump(mode="json") for s in discovery.skipped] if discovery else [],
+        "outputs": files,
+    }
+
+
+def write_outputs(run, out_dir: Path) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Write every output of ``run`` into ``out_dir``; returns {relative path: sha256}."""
+    from screener.index_page import RunSummary, render_index
+    from screener.reports.html import render_html
+    from screener.reports.markdown import render_markdown
+
+    out_dir = Path(out_dir)
+    written: dict[str, str] = {}
+
+    def put(relative: str, content: str) -> None:
+        atomic_write(out_dir / relative, content)
+        written[relative] = hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+    for result in run.results:
+        put(f"candidates/{result.candidate_id}.json", result_json(result))
+        put(f"candidates/{result.candidate_id}.md", render_markdown(result))
+        put(f"candidates/{result.candidate_id}.html", render_html(result))
+    put("ranking.csv", ranking_csv(run.results))
+    summary = RunSummary.from_run(run)
+    put("index.html", render_index(run.results, summary))
+    put("run.json", json.dumps(manifest(run, written), ensure_ascii=False, indent=2))
+    return written

@@ -1,0 +1,346 @@
+"""The batch: a folder of resumes in, one scored :class:`CandidateResult` per candidate out.
+
+``screen`` reads and extracts (the expensive part); ``rescore`` re-scores
+results that already carry their evidence, which is what ``screener rank``
+does with an earlier run's ``candidates/*.json``. Both end in ``rank_results``,
+so a re-ranked run orders candidates exactly as a fresh one would.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import ValidationError
+
+from screener.discover import Discovery, discover
+from screener.document import Document, SectionKind, Status
+from screener.errors import ConfigError, DocumentError
+from screener.evidence import EvidenceExtractor, build_extractor
+from screener.evidence.model import EvidenceItem
+from screener.ingest.limits import Limits
+from screener.ingest.pdf import DEFAULT_ENGINE
+from screener.ingest.reader import read_document
+from screener.results import CandidateResult, DocumentOutcome, OutlineEntry, OutlineSection
+from screener.scoring import CandidateScores, score_candidate
+from screener.scoring.model import AI_PROFILE, ML_PROFILE
+from screener.taxonomy import RoleProfile, Taxonomy, load_taxonomy
+from screener.vocabulary import Vocabulary, load_vocabulary
+
+RankingRole = Literal["ai_engineer", "ml_engineer", "best"]
+RANKING_ROLES: tuple[str, ...] = ("ai_engineer", "ml_engineer", "best")
+#: A page with fewer readable characters than this looks scanned or garbled.
+MIN_CHARS_PER_PAGE = 300
+EVIDENCE_STRENGTHS = frozenset({"shipped", "built"})
+
+
+@dataclass
+class ScreenRun:
+    """A finished run: results in rank order, with what the manifest needs."""
+
+    results: list[CandidateResult]
+    role: str
+    taxonomy: Taxonomy
+    profiles: dict[str, RoleProfile]
+    as_of: datetime.date
+    input_path: Path | None = None
+    discovery: Discovery | None = None
+    options: dict = field(default_factory=dict)
+    started: str = ""
+    finished: str = ""
+    seconds: float = 0.0
+
+    def frame(self):  # type: ignore[no-untyped-def]
+        """The ranking as a pandas DataFrame, columns in the order of DESIGN §3."""
+        from screener.outputs import ranking_frame
+
+        return ranking_frame(self.results)
+
+
+def load_profile(path: Path, taxonomy: Taxonomy) -> RoleProfile:
+    """A user's role profile YAML, checked like the bundled ones; it replaces the profile of its role."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        profile = RoleProfile.model_validate(data)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot be read as YAML ({' '.join(str(exc).split())[:200]})") from None
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"{path}: {problems}") from None
+    unknown = [p for p in profile.pillars if p not in taxonomy.pillars]
+    if unknown:
+        raise ConfigError(f"{path}: profile {profile.id!r}: unknown pillar(s) {', '.join(unknown)}")
+    return profile
+
+
+def profiles_for(taxonomy: Taxonomy, profile_file: Path | None) -> dict[str, RoleProfile]:
+    profiles = {AI_PROFILE: taxonomy.roles[AI_PROFILE], ML_PROFILE: taxonomy.roles[ML_PROFILE]}
+    if profile_file is not None:
+        custom = load_profile(profile_file, taxonomy)
+        profiles[AI_PROFILE if custom.role == "ai" else ML_PROFILE] = custom
+    return profiles
+
+
+def _outline(doc: Document) -> tuple[OutlineSection, ...]:
+    return tuple(
+        OutlineSection(
+            kind=s.kind,
+            heading=s.heading,
+            entries=tuple(OutlineEntry(title=e.title, organisation=e.organisation, dates=e.dates, bullets=len(e.bullets)) for e in s.entries),
+        )
+        for s in doc.sections
+    )
+
+
+def _needs_review(doc: Document) -> bool:
+    """The parse looks doubtful: garbled glyphs, no sections, or little text for the pages."""
+    if doc.layout.unreadable_chars:
+        return True
+    if not any(s.kind is not SectionKind.CONTACT for s in doc.sections):
+        return True
+    return doc.format == "pdf" and len(doc.text) < MIN_CHARS_PER_PAGE * max(1, doc.layout.pages) // 2
+
+
+def document_flags(docs: list[Document]) -> list[str]:
+    flags = []
+    if any(d.layout.multi_column_pages for d in docs):
+        flags.append("multi_column")
+    if any(_needs_review(d) for d in docs):
+        flags.append("needs_review")
+    if docs and not any(e.dates for d in docs for e in d.entries):
+        flags.append("no_dates")
+    return flags
+
+
+def _skill_flags(items: list[EvidenceItem], taxonomy: Taxonomy) -> tuple[tuple[str, ...], set[str]]:
+    """Labels of skills named only in lists or courses, and the ids shown in real work."""
+    evidenced = {s.id for i in items if i.strength in EVIDENCE_STRENGTHS for s in i.skills}
+    claimed = {s.id for i in items if i.strength not in EVIDENCE_STRENGTHS for s in i.skills}
+    labels = sorted(taxonomy.skills[s].label for s in claimed - evidenced if s in taxonomy.skills)
+    return tuple(labels), evidenced
+
+
+def _gaps(scores: CandidateScores, role: str) -> tuple[str, ...]:
+    """Pillars of the role that matters with no shipped or built evidence."""
+    profile = {"ai_engineer": AI_PROFILE, "ml_engineer": ML_PROFILE}.get(scores.recommended_role) or {"ai_engineer": AI_PROFILE, "ml_engineer": ML_PROFILE}.get(
+        role
+    )
+    if profile is None:
+        profile = AI_PROFILE if scores.ai_fit >= scores.ml_fit else ML_PROFILE
+    breakdown = scores.breakdown[profile]
+    return tuple(p.label for p in breakdown.pillars if p.evidence_points <= 0)
+
+
+def finish_result(
+    result: CandidateResult, taxonomy: Taxonomy, profiles: dict[str, RoleProfile], as_of: datetime.date, role: str, doc_flags: list[str]
+) -> CandidateResult:
+    """Score a result's evidence and fill in everything derived from the scores."""
+    from screener.reports.questions import interview_questions
+
+    items = list(result.evidence)
+    scores = score_candidate(items, taxonomy, as_of=as_of, profiles=profiles)
+    listed, _ = _skill_flags(items, taxonomy)
+    flags = tuple(dict.fromkeys([*scores.flags, *doc_flags]))
+    scored = result.model_copy(update={"scores": scores, "flags": flags, "gaps": _gaps(scores, role), "listed_skills": listed, "ranking_role": role})
+    return scored.model_copy(update={"questions": interview_questions(scored, taxonomy)})
+
+
+def ranking_fit(result: CandidateResult, role: str) -> float:
+    assert result.scores is not None
+    if role == "ai_engineer":
+        return result.scores.ai_fit
+    if role == "ml_engineer":
+        return result.scores.ml_fit
+    return max(result.scores.ai_fit, result.scores.ml_fit)
+
+
+def rank_results(results: list[CandidateResult], role: str) -> list[CandidateResult]:
+    """Ok candidates by the ranking fit (highest first, ties by id); failed ones last, unranked."""
+    ok = sorted((r for r in results if r.ok), key=lambda r: (-round(ranking_fit(r, role), 6), r.candidate_id))
+    failed = sorted((r for r in results if not r.ok), key=lambda r: r.candidate_id)
+    return [r.model_copy(update={"rank": index + 1}) for index, r in enumerate(ok)] + [r.model_copy(update={"rank": None}) for r in failed]
+
+
+class Screener:
+    """Reads and scores candidates; build once, call for every candidate (the pipeline is built once)."""
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        profiles: dict[str, RoleProfile],
+        *,
+        as_of: datetime.date,
+        role: str = "best",
+        engine: str = DEFAULT_ENGINE,
+        limits: Limits | None = None,
+        vocab: Vocabulary | None = None,
+    ) -> None:
+        self.taxonomy = taxonomy
+        self.profiles = profiles
+        self.as_of = as_of
+        self.role = role
+        self.engine = engine
+        self.limits = limits or Limits()
+        self.vocab = vocab or load_vocabulary()
+        self.extractor = EvidenceExtractor(build_extractor(taxonomy))
+
+    def candidate(self, candidate_id: str, source: str, documents: list[tuple[Path, str]]) -> CandidateResult:
+        outcomes: list[DocumentOutcome] = []
+        docs: list[Document] = []
+        for path, relative in documents:
+            try:
+                doc = read_document(path, self.vocab, engine=self.engine, limits=self.limits, source=relative)
+            except DocumentError as exc:
+                outcomes.append(DocumentOutcome(source=relative, status=exc.status, error=exc.message))
+                continue
+            docs.append(doc)
+            outcomes.append(
+                DocumentOutcome(
+                    source=relative,
+                    status=Status.OK,
+                    sha256=doc.sha256,
+                    format=doc.format,
+                    pages=doc.layout.pages or 1,
+                    multi_column=bool(doc.layout.multi_column_pages),
+                    warnings=doc.warnings,
+                    outline=_outline(doc),
+                )
+            )
+        if not docs:
+            first = next((o for o in outcomes if o.status is not Status.OK), None)
+            status = first.status if first else Status.ERROR
+            error = (first.error if len(outcomes) == 1 else f"{first.source}: {first.error}") if first else "no supported documents"
+            return CandidateResult(candidate_id=candidate_id, source=source, status=status, error=error, documents=tuple(outcomes), ranking_role=self.role)
+        evidence = tuple(item for doc in docs for item in self.extractor.document(doc))
+        result = CandidateResult(candidate_id=candidate_id, source=source, status=Status.OK, documents=tuple(outcomes), evidence=evidence)
+        return finish_result(result, self.taxonomy, self.profiles, self.as_of, self.role, document_flags(docs))
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+
+def screen(
+    input_path: Path,
+    *,
+    role: str = "best",
+    taxonomy_files: tuple[Path, ...] | list[Path] = (),
+    profile: Path | None = None,
+    as_of: datetime.date | None = None,
+    engine: str = DEFAULT_ENGINE,
+    limits: Limits | None = None,
+) -> ScreenRun:
+    """Screen every candidate under ``input_path`` (DESIGN §2); nothing is written.
+
+    ``as_of`` is the date recency is measured from (today by default).
+    ``ScreenRun.results`` are in rank order; ``ScreenRun.frame()`` is the
+    ranking as a DataFrame.
+    """
+    if role not in RANKING_ROLES:
+        raise ConfigError(f"unknown ranking role {role!r} (choose from {', '.join(RANKING_ROLES)})")
+    input_path = Path(input_path)
+    started, clock = _now(), time.perf_counter()
+    taxonomy = load_taxonomy(list(taxonomy_files))
+    profiles = profiles_for(taxonomy, profile)
+    as_of = as_of or datetime.date.today()
+    found = discover(input_path)
+    screener = Screener(taxonomy, profiles, as_of=as_of, role=role, engine=engine, limits=limits)
+    base = input_path if input_path.is_dir() else input_path.parent
+    results = []
+    for candidate in found.candidates:
+        documents = [(path, path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name) for path in candidate.documents]
+        results.append(screener.candidate(candidate.candidate_id, candidate.source, documents))
+    return ScreenRun(
+        results=rank_results(results, role),
+        role=role,
+        taxonomy=taxonomy,
+        profiles=profiles,
+        as_of=as_of,
+        input_path=input_path,
+        discovery=found,
+        options={
+            "role": role,
+            "engine": engine,
+            "taxonomy": [str(p) for p in taxonomy_files],
+            "profile": str(profile) if profile else None,
+            "as_of": as_of.isoformat(),
+            "limits": (limits or Limits()).model_dump(),
+        },
+        started=started,
+        finished=_now(),
+        seconds=round(time.perf_counter() - clock, 3),
+    )
+
+
+def rescore(
+    results: list[CandidateResult], *, role: str = "best", taxonomy: Taxonomy, profiles: dict[str, RoleProfile], as_of: datetime.date
+) -> list[CandidateResult]:
+    """Re-score stored results from their evidence, without reading any document."""
+    rescored = []
+    for result in results:
+        if result.status is not Status.OK:
+            rescored.append(result.model_copy(update={"ranking_role": role}))
+            continue
+        doc_flags = [f for f in result.flags if f in DOCUMENT_FLAGS]
+        rescored.append(finish_result(result, taxonomy, profiles, as_of, role, doc_flags))
+    return rank_results(rescored, role)
+
+
+DOCUMENT_FLAGS = frozenset({"multi_column", "needs_review", "no_dates", "scanned_pdf", "hidden_text"})
+
+
+def load_results(out_dir: Path) -> tuple[list[CandidateResult], dict]:
+    """The results and manifest of an earlier run in ``out_dir``."""
+    import json
+
+    out_dir = Path(out_dir)
+    run_file = out_dir / "run.json"
+    if not run_file.is_file():
+        raise ConfigError(f"{out_dir} holds no run.json: not the output folder of `screener screen`")
+    manifest = json.loads(run_file.read_text(encoding="utf-8"))
+    results = []
+    for path in sorted((out_dir / "candidates").glob("*.json")):
+        try:
+            results.append(CandidateResult.model_validate_json(path.read_text(encoding="utf-8")))
+        except ValidationError as exc:
+            raise ConfigError(f"{path}: not a screener result ({exc.error_count()} problem(s))") from None
+    return results, manifest
+
+
+def rank_run(out_dir: Path, *, role: str | None = None, profile: Path | None = None, taxonomy_files: tuple[Path, ...] | list[Path] | None = None) -> ScreenRun:
+    """Re-score an earlier run from its stored evidence, with another role or profile; nothing is parsed."""
+    started, clock = _now(), time.perf_counter()
+    results, manifest = load_results(out_dir)
+    options = dict(manifest.get("options", {}))
+    role = role or manifest.get("ranking_role", "best")
+    if role not in RANKING_ROLES:
+        raise ConfigError(f"unknown ranking role {role!r} (choose from {', '.join(RANKING_ROLES)})")
+    files = list(taxonomy_files) if taxonomy_files is not None else [Path(p) for p in options.get("taxonomy", [])]
+    taxonomy = load_taxonomy(files)
+    profiles = profiles_for(taxonomy, None)
+    stored = manifest.get("profiles", {})
+    for pid in (AI_PROFILE, ML_PROFILE):
+        if pid in stored and profile is None:
+            profiles[pid] = RoleProfile.model_validate(stored[pid])
+    if profile is not None:
+        custom = load_profile(profile, taxonomy)
+        profiles[AI_PROFILE if custom.role == "ai" else ML_PROFILE] = custom
+    as_of = datetime.date.fromisoformat(manifest.get("as_of") or datetime.date.today().isoformat())
+    options.update(role=role, profile=str(profile) if profile else options.get("profile"), taxonomy=[str(p) for p in files], reranked_from=str(out_dir))
+    return ScreenRun(
+        results=rescore(results, role=role, taxonomy=taxonomy, profiles=profiles, as_of=as_of),
+        role=role,
+        taxonomy=taxonomy,
+        profiles=profiles,
+        as_of=as_of,
+        input_path=Path(manifest["input"]) if manifest.get("input") else None,
+        discovery=None,
+        options=options,
+        started=started,
+        finished=_now(),
+        seconds=round(time.perf_counter() - clock, 3),
+    )
