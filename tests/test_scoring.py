@@ -359,19 +359,25 @@ def test_when_shipped_work_is_undated_then_no_dates_is_flagged(taxonomy, extract
 
 
 @pytest.mark.parametrize(
-    ("ai", "ml", "credit", "expected"),
+    ("ai", "ml", "credit", "recent_lean", "stuffing", "expected"),
     [
-        (80.0, 10.0, 0.5, "insufficient_evidence"),
-        (60.0, 55.0, 3.0, "hybrid"),
-        (45.0, 57.0, 3.0, "hybrid"),
-        (44.9, 50.0, 3.0, "ml_engineer"),
-        (70.0, 50.0, 3.0, "ai_engineer"),
-        (20.0, 30.0, 1.0, "ml_engineer"),
-        (20.0, 20.0, 1.0, "ai_engineer"),
+        (80.0, 10.0, 0.5, 100.0, False, "insufficient_evidence"),
+        (40.0, 10.0, 2.0, 100.0, True, "insufficient_evidence"),
+        (40.0, 10.0, 3.0, 100.0, True, "ai_engineer"),
+        (60.0, 55.0, 3.0, 0.0, False, "hybrid"),
+        (31.0, 36.0, 3.0, -10.0, False, "hybrid"),
+        (29.0, 50.0, 3.0, 0.0, False, "ml_engineer"),
+        (27.0, 38.0, 3.0, 70.0, False, "ai_engineer"),
+        (34.0, 45.0, 3.0, 70.0, False, "ai_engineer"),
+        (55.0, 45.0, 3.0, 100.0, False, "hybrid"),
+        (20.0, 38.0, 3.0, 70.0, False, "ml_engineer"),
+        (50.0, 20.0, 3.0, -80.0, False, "ai_engineer"),
+        (70.0, 30.0, 3.0, 0.0, False, "ai_engineer"),
+        (20.0, 20.0, 1.0, 0.0, False, "ai_engineer"),
     ],
 )
-def test_when_fits_and_credit_are_given_then_the_recommendation_follows_the_rules(ai, ml, credit, expected):
-    assert recommend(ai, ml, credit, Tunables()) == expected
+def test_when_fits_and_credit_are_given_then_the_recommendation_follows_the_rules(ai, ml, credit, recent_lean, stuffing, expected):
+    assert recommend(ai, ml, credit, recent_lean, stuffing, Tunables()) == expected
 
 
 @pytest.mark.parametrize(

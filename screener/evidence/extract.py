@@ -240,8 +240,8 @@ class EvidenceExtractor:
         if not kept and not negated:
             return None
         kinds = {k for k, _, _ in signals}
-        if {t.lower_ for t in doc[lo:hi]} & self.x.business_units:
-            kinds.add("business")
+        if {t.lower_ for t in doc[lo:hi]} & self.x.business_units or "money" in matches.quantities:
+            kinds.add("business")  # money is a business measure by itself
         if any(m.skill.kind == "metric" and m.skill.role != "ai" for m in mentions):
             kinds.add("metric")  # a model metric named as a skill ("ROC AUC", "NDCG") is still a model metric
         strength, reason = grade(unit.mode, kinds, matches.quantities, listish)

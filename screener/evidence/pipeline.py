@@ -76,7 +76,9 @@ def signal_lexicon(taxonomy: Taxonomy) -> SignalLexicon:
             for form in forms.anywhere:
                 lexicon.add(kind, form)
             for form in forms.at_start:
-                lexicon.add(f"{kind}@start", form)
+                # "it now deflects 38% of chats": an impact verb in the present tense describes a live system
+                # anywhere; a build verb's base form mid-sentence is as often a noun ("the build", "models").
+                lexicon.add(kind if kind == "impact" and form != verb.casefold() else f"{kind}@start", form)
     for kind, words in (
         ("production", signals.production_context),
         ("ownership", signals.ownership),

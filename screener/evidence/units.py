@@ -112,8 +112,8 @@ def document_units(doc: Document) -> list[Unit]:
             for entry in section.entries:
                 ref = _entry_ref(entry)
                 for bullet in entry.bullets:
-                    for sentence in sentences(bullet.text):
-                        add(sentence, bullet.page, bullet.span, ref)
+                    # A bullet is graded whole: "Built X. Used by 40 lawyers daily." ships X.
+                    add(bullet.text, bullet.page, bullet.span, ref)
             continue
         for block in section.blocks:
             if block.kind == "heading":

@@ -85,7 +85,7 @@ def profile_credits(
                 continue
             pillars = [p for p in dict.fromkeys(skill.pillars) if p in profile.pillars]
             for pillar in pillars:
-                credits[pillar].append(Credit(index, skill_id, weights[index] / len(pillars), recencies[index]))
+                credits[pillar].append(Credit(index, skill_id, weights[index] * skill.evidence_weight / len(pillars), recencies[index]))
     return credits
 
 

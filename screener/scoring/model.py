@@ -54,6 +54,9 @@ class Tunables(BaseModel):
     ownership_bonus: float = Field(0.10, ge=0)
     """Extra share of a shipped or built item's credit when it says the candidate owned or led the work."""
 
+    focus_skills: int = Field(3, ge=1)
+    """A bullet naming more taxonomy skills than this credits each proportionally less: a run of eight tool names is about none of them in depth."""
+
     # -- Recency: recent work outweighs old work.
     recency_half_life_years: float = Field(3.0, gt=0)
     """Years after which work that ended then counts half as much as current work."""
@@ -79,10 +82,16 @@ class Tunables(BaseModel):
     min_evidence_credit: float = Field(1.0, ge=0)
     """Below this much shipped+built credit the recommendation is insufficient_evidence: about one recent shipped item, two undated shipped or three undated built items.
     Only items with a skill in an AI or ML pillar count: shipping a React app with Python and Docker is no evidence for either role."""
-    hybrid_min_fit: float = Field(45.0, ge=0, le=100)
+    hybrid_min_fit: float = Field(30.0, ge=0, le=100)
     """Both fits at least this high (and close, below) make a candidate hybrid."""
-    hybrid_max_gap: float = Field(12.0, ge=0, le=100)
+    hybrid_max_gap: float = Field(15.0, ge=0, le=100)
     """Largest difference between the two fits for a hybrid recommendation."""
+    recent_recency: float = Field(0.8, gt=0, le=1)
+    """Work whose recency factor is at least this (current, or ended within about a year) is the candidate's current work."""
+    switch_recent_lean: float = Field(60.0, ge=0, le=100)
+    """When the current work leans this far one way, and that side's fit reaches switch_min_fit, that side is recommended even if older work scores higher on the other: a career switcher's current centre of gravity wins."""
+    switch_min_fit: float = Field(25.0, ge=0, le=100)
+    """Least fit the current side needs for the career-switch rule."""
     medium_confidence_credit: float = Field(2.5, ge=0)
     """Shipped+built credit from which confidence is medium (about three undated shipped items)."""
     high_confidence_credit: float = Field(5.0, ge=0)

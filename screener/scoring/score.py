@@ -22,6 +22,11 @@ from screener.scoring.model import AI_PROFILE, ML_PROFILE, CandidateScores, Conf
 from screener.taxonomy import RoleProfile, Taxonomy
 
 
+def focus(skill_count: int, tunables: Tunables) -> float:
+    """Full credit for a bullet about a few skills; proportionally less for a run of many."""
+    return min(1.0, tunables.focus_skills / skill_count) if skill_count else 1.0
+
+
 def default_profiles(taxonomy: Taxonomy) -> dict[str, RoleProfile]:
     """The taxonomy's AI and ML engineer profiles: the two fits every candidate gets."""
     missing = [p for p in (AI_PROFILE, ML_PROFILE) if p not in taxonomy.roles]
@@ -50,7 +55,8 @@ def score_candidate(
         raise ConfigError(f"role profiles {', '.join(missing)} are needed to score a candidate")
     items = list(items)
     recencies = [recency(item, as_of, tunables) for item in items]
-    weights = [item_weight(item, as_of, tunables) for item in items]
+    known_skills = [[s for s in skill_ids(item) if s in taxonomy.skills] for item in items]
+    weights = [item_weight(item, as_of, tunables) * focus(len(skills), tunables) for item, skills in zip(items, known_skills, strict=True)]
     breakdown = {pid: score_profile(pid, profile, items, weights, recencies, taxonomy, tunables) for pid, profile in profiles.items()}
     ai_fit, ml_fit = breakdown[AI_PROFILE].fit, breakdown[ML_PROFILE].fit
 
@@ -60,19 +66,22 @@ def score_candidate(
     claimed = {s for item, skills in zip(items, known, strict=True) if not is_evidence(item) for s in skills}
     shipped = sum(1 for item in items if item.strength == "shipped")
     listed_only = len(claimed - evidenced)
+    raised = flags(items, known, listed_only, len(evidenced), tunables)
+    current = [i for i, r in enumerate(recencies) if r >= tunables.recent_recency]
+    current_lean = lean([items[i] for i in current], [weights[i] for i in current], [known[i] for i in current], taxonomy)
     return CandidateScores(
         as_of=as_of,
         ai_fit=ai_fit,
         ml_fit=ml_fit,
         lean=lean(items, weights, known, taxonomy),
-        recommended_role=recommend(ai_fit, ml_fit, credit, tunables),
+        recommended_role=recommend(ai_fit, ml_fit, credit, current_lean, "keyword_stuffing" in raised, tunables),
         confidence=confidence(credit, shipped, tunables),
         evidence_credit=credit,
         shipped_evidence=shipped,
         listed_only=listed_only,
         top_ai_skills=top_skills("ai", items, weights, known, taxonomy, tunables),
         top_ml_skills=top_skills("ml", items, weights, known, taxonomy, tunables),
-        flags=flags(items, known, listed_only, len(evidenced), tunables),
+        flags=raised,
         breakdown=breakdown,
     )
 
@@ -110,14 +119,24 @@ def lean(items: list[EvidenceItem], weights: list[float], known: list[tuple[str,
     return 0.0 if total <= 0 else 100.0 * ((mass["ai"] - mass["ml"]) / total)
 
 
-def recommend(ai_fit: float, ml_fit: float, evidence_credit: float, tunables: Tunables) -> RecommendedRole:
-    """insufficient_evidence below the evidence threshold; hybrid when both fits are high and close; else the higher fit's role.
+def recommend(ai_fit: float, ml_fit: float, evidence_credit: float, recent_lean: float, stuffing: bool, tunables: Tunables) -> RecommendedRole:
+    """The role to recommend, in order:
 
-    An exact tie below the hybrid bar goes to ai_engineer, so the answer never
-    depends on dictionary order.
+    1. insufficient_evidence below the evidence threshold — or, for a flagged
+       keyword stuffer, below the medium-confidence threshold: keyword stuffing must not win;
+    2. a career switch: the current work leans far to the side whose fit is the
+       lower one (older work still dominates the totals) and that side's fit is
+       real — the current centre of gravity wins;
+    3. hybrid when both fits are high enough and close;
+    4. the higher fit's role (an exact tie goes to ai_engineer, so the answer
+       never depends on dictionary order).
     """
-    if evidence_credit < tunables.min_evidence_credit:
+    if evidence_credit < tunables.min_evidence_credit or (stuffing and evidence_credit < tunables.medium_confidence_credit):
         return "insufficient_evidence"
+    if recent_lean >= tunables.switch_recent_lean and tunables.switch_min_fit <= ai_fit < ml_fit:
+        return "ai_engineer"
+    if recent_lean <= -tunables.switch_recent_lean and tunables.switch_min_fit <= ml_fit < ai_fit:
+        return "ml_engineer"
     if min(ai_fit, ml_fit) >= tunables.hybrid_min_fit and abs(ai_fit - ml_fit) <= tunables.hybrid_max_gap:
         return "hybrid"
     return "ai_engineer" if ai_fit >= ml_fit else "ml_engineer"

@@ -1,0 +1,103 @@
+"""The batch: screen() on real folders, the CSV contract, and rank reproducing screen."""
+
+from __future__ import annotations
+
+import datetime
+import sys
+
+import pytest
+
+from screener.document import Status
+from screener.outputs import CSV_COLUMNS, ranking_csv, ranking_frame, safe_cell
+from screener.screen import screen
+
+from .conftest import REPO
+from .pdf_fixtures import encrypted_pdf
+
+sys.path.insert(0, str(REPO / "samples"))
+import render  # noqa: E402
+
+AS_OF = datetime.date(2026, 11, 22)
+SAMPLES = REPO / "samples" / "resumes"
+
+
+@pytest.fixture(scope="module")
+def sample_run():
+    return screen(SAMPLES, as_of=AS_OF)
+
+
+def test_when_the_samples_are_screened_then_each_recommended_role_is_the_expected_one(sample_run):
+    expected = {p.stem: render.validate(render.load_source(p)).expected_role for p in render.source_paths()}
+    got = {r.candidate_id: r.scores.recommended_role for r in sample_run.results}
+    assert {cid: (got.get(cid), role) for cid, role in expected.items() if got.get(cid) != role} == {}
+
+
+def test_when_candidates_are_ranked_then_ranks_follow_the_best_fit(sample_run):
+    ok = [r for r in sample_run.results if r.ok]
+    fits = [max(r.scores.ai_fit, r.scores.ml_fit) for r in ok]
+    assert [r.rank for r in ok] == list(range(1, len(ok) + 1))
+    assert fits == sorted(fits, reverse=True)
+
+
+@pytest.fixture(scope="module")
+def mixed_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("inbox")
+    (folder / "ada.md").write_text(
+        "# Ada\n\n## Experience\n\n### AI Engineer — Northwind\nJan 2023 – Present\n\n- Shipped a RAG assistant on pgvector serving 40k users; cut p95 latency to 900 ms.\n",
+        encoding="utf-8",
+    )
+    (folder / "=HYPERLINK(evil).txt").write_text("EXPERIENCE\n\n- Trained XGBoost churn models in production for 2M customers.\n", encoding="utf-8")
+    encrypted_pdf(folder / "locked.pdf")
+    (folder / "notes.xlsx").write_bytes(b"x")
+    return screen(folder, as_of=AS_OF)
+
+
+def test_when_a_file_fails_then_it_is_a_row_after_the_ok_rows(mixed_run):
+    statuses = [r.status for r in mixed_run.results]
+    assert statuses[-1] is Status.ENCRYPTED
+    assert mixed_run.results[-1].rank is None and mixed_run.results[-1].error == "the PDF needs a password"
+    assert all(s is Status.OK for s in statuses[:-1])
+
+
+def test_when_the_csv_is_written_then_columns_order_and_domains_hold(mixed_run):
+    frame = ranking_frame(mixed_run.results)
+    assert tuple(frame.columns) == CSV_COLUMNS
+    ok = frame[frame["status"] == "ok"]
+    assert ok["ai_fit"].between(0, 100).all() and ok["ml_fit"].between(0, 100).all()
+    assert ok["lean"].between(-100, 100).all()
+    assert set(ok["recommended_role"]) <= {"ai_engineer", "ml_engineer", "hybrid", "insufficient_evidence"}
+    assert set(ok["confidence"]) <= {"low", "medium", "high"}
+    failed = frame[frame["status"] != "ok"]
+    assert failed["rank"].isna().all() and (failed["recommended_role"] == "").all()
+    text = ranking_csv(mixed_run.results)
+    assert text.splitlines()[0] == ",".join(CSV_COLUMNS)
+
+
+def test_when_a_cell_would_run_as_a_formula_then_it_is_neutralised(mixed_run):
+    text = ranking_csv(mixed_run.results)
+    assert "'=HYPERLINK(evil)" in text
+    for line in text.splitlines()[1:]:
+        for cell in line.split(","):
+            assert not cell.lstrip('"').startswith(("=", "+", "@", "\t", "\r")) or cell.startswith("'")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-2+3", "'-2+3"),
+        ("\t=x", "'=x"),
+        ("plain", "plain"),
+        ("", ""),
+    ],
+)
+def test_when_text_starts_like_a_formula_then_safe_cell_prefixes_it(value, expected):
+    assert safe_cell(value) == expected
+
+
+def test_when_nothing_can_be_read_then_every_row_failed(tmp_path):
+    encrypted_pdf(tmp_path / "a.pdf")
+    run = screen(tmp_path, as_of=AS_OF)
+    assert [r.status for r in run.results] == [Status.ENCRYPTED]
