@@ -3,11 +3,11 @@
 The library API, stage by stage (the CLI is a thin layer over these)::
 
     from pathlib import Path
-    from screener import discover, load_vocabulary, read_document
+    import screener
 
-    vocab = load_vocabulary()
-    for candidate in discover(Path("resumes")).candidates:
-        docs = [read_document(path, vocab) for path in candidate.documents]
+    run = screener.screen(Path("resumes"), role="best")
+    run.results      # CandidateResult per candidate, in rank order (pydantic)
+    run.frame()      # the ranking as a pandas DataFrame (DESIGN §3 columns)
 
 Names are imported on first use, so ``import screener`` stays cheap.
 """
@@ -29,6 +29,11 @@ _EXPORTS = {
     "Limits": "screener.ingest.limits",
     "read_document": "screener.ingest.reader",
     "discover": "screener.discover",
+    "screen": "screener.batch",
+    "rank_run": "screener.batch",
+    "ScreenRun": "screener.batch",
+    "CandidateResult": "screener.results",
+    "load_taxonomy": "screener.taxonomy",
     "load_vocabulary": "screener.vocabulary",
 }
 

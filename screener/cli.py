@@ -22,7 +22,7 @@ from screener.ingest.pdf import DEFAULT_ENGINE, ENGINES
 from screener.ingest.reader import read_document
 from screener.outline import outline, summary
 from screener.outputs import write_outputs
-from screener.screen import rank_run, screen
+from screener.batch import rank_run, screen
 from screener.taxonomy import Taxonomy, TaxonomyError, load_taxonomy, show
 from screener.vocabulary import load_vocabulary
 

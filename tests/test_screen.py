@@ -9,7 +9,7 @@ import pytest
 
 from screener.document import Status
 from screener.outputs import CSV_COLUMNS, ranking_csv, ranking_frame, safe_cell
-from screener.screen import screen
+from screener.batch import screen
 
 from .conftest import REPO
 from .pdf_fixtures import encrypted_pdf
