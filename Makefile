@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 DEMO_OUT ?= out/demo
 
-.PHONY: install demo test bench lint fidelity accuracy clean samples
+.PHONY: install demo test bench lint fidelity accuracy eval chromium clean samples
 
 install: $(STAMP)
 
@@ -19,8 +19,14 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/screener parse samples/resumes
 
-test: install
+test: install chromium
 	$(BIN)/python -m pytest -q
+
+# The browser test of index.html needs Chromium; install Debian's where it is missing and we may.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 || \
+	{ command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) ; } || \
+	echo "chromium unavailable: the browser test in tests/test_index_page.py will skip"
 
 fidelity: install
 	@if [ -d "$(SHARED)/corpus/realworld" ]; then \
