@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: install
-	$(BIN)/screener parse samples/resumes
+	$(BIN)/screener screen samples/resumes --out $(DEMO_OUT)
 
 test: install chromium
 	$(BIN)/python -m pytest -q

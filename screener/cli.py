@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from screener import __version__
+from screener.batch import rank_run, screen
 from screener.discover import discover
 from screener.errors import DocumentError, ScreenerError
 from screener.evidence import EvidenceExtractor, build_extractor, views
@@ -22,9 +23,15 @@ from screener.ingest.pdf import DEFAULT_ENGINE, ENGINES
 from screener.ingest.reader import read_document
 from screener.outline import outline, summary
 from screener.outputs import write_outputs
-from screener.batch import rank_run, screen
 from screener.taxonomy import Taxonomy, TaxonomyError, load_taxonomy, show
 from screener.vocabulary import load_vocabulary
+
+
+class ConfigProblem(click.ClickException):
+    """A usage or configuration error (bad taxonomy, bad profile, missing folder): exit code 2."""
+
+    exit_code = 2
+
 
 #: Rows of the ranking printed after a run.
 TOP_ROWS = 10
@@ -90,7 +97,7 @@ def parse(path: Path, fmt: str, engine: str, time_limit: float, max_pages: int) 
         click.echo(f"{exc.status.value}: {exc.message}", err=True)
         sys.exit(1)
     except ScreenerError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise ConfigProblem(str(exc)) from None
     if fmt == "json":
         click.echo(json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2))
     elif fmt == "text":
@@ -249,7 +256,7 @@ def screen_command(
     except TaxonomyError as exc:
         _report_taxonomy(exc)
     except ScreenerError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise ConfigProblem(str(exc)) from None
     _print_run(run, out_dir)
     sys.exit(0 if any(r.ok for r in run.results) else 1)
 
@@ -277,7 +284,7 @@ def rank_command(out_dir: Path, role: str | None, profile: Path | None, taxonomy
     except TaxonomyError as exc:
         _report_taxonomy(exc)
     except ScreenerError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise ConfigProblem(str(exc)) from None
     _print_run(run, out_dir)
     sys.exit(0 if any(r.ok for r in run.results) else 1)
 

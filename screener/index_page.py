@@ -181,20 +181,47 @@ def table_rows(results: Iterable[CandidateResult]) -> list[Row]:
         if s is None:
             rows.append(
                 Row(
-                    candidate_id=r.candidate_id, href=report_href(r.candidate_id), role_key=FAILED, rank="", role="",
-                    ai_fit="", ml_fit="", lean="", lean_sort="", confidence="", confidence_sort="", shipped="", listed="",
-                    top_ai=(), top_ml=(), flags=flags, status=str(r.status), error=" ".join((r.error or "").split()),
+                    candidate_id=r.candidate_id,
+                    href=report_href(r.candidate_id),
+                    role_key=FAILED,
+                    rank="",
+                    role="",
+                    ai_fit="",
+                    ml_fit="",
+                    lean="",
+                    lean_sort="",
+                    confidence="",
+                    confidence_sort="",
+                    shipped="",
+                    listed="",
+                    top_ai=(),
+                    top_ml=(),
+                    flags=flags,
+                    status=str(r.status),
+                    error=" ".join((r.error or "").split()),
                 )
             )
             continue
         rows.append(
             Row(
-                candidate_id=r.candidate_id, href=report_href(r.candidate_id), role_key=s.recommended_role,
-                rank="" if r.rank is None else str(r.rank), role=s.recommended_role,
-                ai_fit=_fit(s.ai_fit), ml_fit=_fit(s.ml_fit), lean=f"{s.lean:+.0f}" if round(s.lean) else "0", lean_sort=_fit(s.lean),
-                confidence=s.confidence, confidence_sort=str(_CONFIDENCE_ORDER[s.confidence]),
-                shipped=str(s.shipped_evidence), listed=str(s.listed_only), top_ai=s.top_ai_skills, top_ml=s.top_ml_skills,
-                flags=flags, status=str(Status.OK), error="",
+                candidate_id=r.candidate_id,
+                href=report_href(r.candidate_id),
+                role_key=s.recommended_role,
+                rank="" if r.rank is None else str(r.rank),
+                role=s.recommended_role,
+                ai_fit=_fit(s.ai_fit),
+                ml_fit=_fit(s.ml_fit),
+                lean=f"{s.lean:+.0f}" if round(s.lean) else "0",
+                lean_sort=_fit(s.lean),
+                confidence=s.confidence,
+                confidence_sort=str(_CONFIDENCE_ORDER[s.confidence]),
+                shipped=str(s.shipped_evidence),
+                listed=str(s.listed_only),
+                top_ai=s.top_ai_skills,
+                top_ml=s.top_ml_skills,
+                flags=flags,
+                status=str(Status.OK),
+                error="",
             )
         )
     return rows
@@ -221,15 +248,28 @@ def scatter_plot(results: Iterable[CandidateResult], split: float = QUADRANT_SPL
         rank = f"#{r.rank} " if r.rank is not None else ""
         points.append(
             Point(
-                candidate_id=r.candidate_id, href=report_href(r.candidate_id), role_key=s.recommended_role, x=x, y=y,
+                candidate_id=r.candidate_id,
+                href=report_href(r.candidate_id),
+                role_key=s.recommended_role,
+                x=x,
+                y=y,
                 title=f"{rank}{r.candidate_id}: AI fit {_fit(s.ai_fit)}, ML fit {_fit(s.ml_fit)}, {ROLE_LABELS[s.recommended_role]} ({s.confidence} confidence)",
-                label=r.candidate_id if labelled else "", label_x=x - 8 if right_half else x + 8, label_anchor="end" if right_half else "start",
+                label=r.candidate_id if labelled else "",
+                label_x=x - 8 if right_half else x + 8,
+                label_anchor="end" if right_half else "start",
             )
         )
     return Plot(
-        width=left + size + PLOT_MARGIN_RIGHT, height=top + size + PLOT_MARGIN_BOTTOM, left=left, top=top, size=size,
-        split=split, split_x=x_of(split), split_y=y_of(split),
-        ticks=tuple(Tick(value=t, x=x_of(t), y=y_of(t)) for t in PLOT_TICKS), points=tuple(points),
+        width=left + size + PLOT_MARGIN_RIGHT,
+        height=top + size + PLOT_MARGIN_BOTTOM,
+        left=left,
+        top=top,
+        size=size,
+        split=split,
+        split_x=x_of(split),
+        split_y=y_of(split),
+        ticks=tuple(Tick(value=t, x=x_of(t), y=y_of(t)) for t in PLOT_TICKS),
+        points=tuple(points),
     )
 
 
@@ -264,11 +304,15 @@ def render_index(results: list[CandidateResult], summary: RunSummary, *, split: 
     rows = table_rows(results)
     counts = Counter(row.role_key for row in rows)
     filters = [("all", "all", len(rows))] + [(key, ROLE_LABELS[key], counts.get(key, 0)) for key in (*ROLES, FAILED)]
-    return _environment().get_template("index.html.j2").render(
-        rows=rows,
-        plot=scatter_plot(results, split),
-        summary=summary,
-        filters=filters,
-        roles=ROLES,
-        role_labels=ROLE_LABELS,
+    return (
+        _environment()
+        .get_template("index.html.j2")
+        .render(
+            rows=rows,
+            plot=scatter_plot(results, split),
+            summary=summary,
+            filters=filters,
+            roles=ROLES,
+            role_labels=ROLE_LABELS,
+        )
     )

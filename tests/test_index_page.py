@@ -64,8 +64,13 @@ def screened(taxonomy, vocab) -> list[CandidateResult]:
 
 def summary_of(results: list[CandidateResult]) -> RunSummary:
     return RunSummary.from_results(
-        results, taxonomy_version="test", ranking_role="best", input_folder="resumes",
-        started="2026-11-22T10:00:00+00:00", finished="2026-11-22T10:00:04+00:00", seconds=4.2,
+        results,
+        taxonomy_version="test",
+        ranking_role="best",
+        input_folder="resumes",
+        started="2026-11-22T10:00:00+00:00",
+        finished="2026-11-22T10:00:04+00:00",
+        seconds=4.2,
     )
 
 
@@ -190,7 +195,10 @@ def test_when_rendered_then_the_scatter_has_one_point_per_ok_candidate_linking_t
 def test_when_rendered_then_points_sit_where_their_fits_say(screened):
     """x = ML fit and y = AI fit on a 0–100 square: a higher fit is further right / further up."""
     html = render(screened)
-    where = {m[0]: (float(m[1]), float(m[2])) for m in re.findall(r'data-id="([^"]+)" data-role="[^"]+"><title>.*?<circle class="[^"]+" cx="([\d.]+)" cy="([\d.]+)"', html)}
+    where = {
+        m[0]: (float(m[1]), float(m[2]))
+        for m in re.findall(r'data-id="([^"]+)" data-role="[^"]+"><title>.*?<circle class="[^"]+" cx="([\d.]+)" cy="([\d.]+)"', html)
+    }
     rs = ok(screened)
     for a in rs:
         for b in rs:
@@ -229,8 +237,22 @@ def test_when_rendered_then_the_role_filter_offers_every_role_and_failed(screene
 def test_when_rendered_then_every_column_header_is_sortable_in_the_csv_order(screened):
     page = Page(render(screened))
     keys = [a["data-key"] for a in page.all("th")]
-    assert keys == ["rank", "candidate", "recommended_role", "ai_fit", "ml_fit", "lean", "confidence", "shipped_evidence", "listed_only",
-                    "top_ai_skills", "top_ml_skills", "flags", "status", "error"]
+    assert keys == [
+        "rank",
+        "candidate",
+        "recommended_role",
+        "ai_fit",
+        "ml_fit",
+        "lean",
+        "confidence",
+        "shipped_evidence",
+        "listed_only",
+        "top_ai_skills",
+        "top_ml_skills",
+        "flags",
+        "status",
+        "error",
+    ]
     assert all(a["data-type"] in ("num", "text") for a in page.all("th"))
     assert len(page.all("button", type="button")) == len(keys)
 
@@ -328,13 +350,17 @@ def chromium() -> str:
 
 def test_in_a_browser_headers_sort_the_filter_filters_and_links_open_reports(screened, chromium, tmp_path):
     spaced = ok(screened)[-1].model_copy(update={"candidate_id": SPACED_ID, "rank": len(screened) + 1})
-    hostile = CandidateResult(candidate_id='<img src=x onerror="window.__xss=1">', source="x.pdf", status=Status.CORRUPT, error="<script>window.__xss=2</script>")
+    hostile = CandidateResult(
+        candidate_id='<img src=x onerror="window.__xss=1">', source="x.pdf", status=Status.CORRUPT, error="<script>window.__xss=2</script>"
+    )
     results = [*screened, spaced, hostile]
     (tmp_path / "index.html").write_text(render(results), encoding="utf-8")
     (tmp_path / "candidates").mkdir()
     for r in results:
         if "/" not in r.candidate_id:  # a file name cannot hold one; that row is never followed
-            (tmp_path / "candidates" / f"{r.candidate_id}.html").write_text(f"<!DOCTYPE html><title>report</title><h1 id='id'>{r.candidate_id}</h1>", encoding="utf-8")
+            (tmp_path / "candidates" / f"{r.candidate_id}.html").write_text(
+                f"<!DOCTYPE html><title>report</title><h1 id='id'>{r.candidate_id}</h1>", encoding="utf-8"
+            )
     index_url = (tmp_path / "index.html").as_uri()
 
     by_page_order = [r for r in results if r.ok] + [r for r in results if not r.ok]
@@ -351,14 +377,14 @@ def test_in_a_browser_headers_sort_the_filter_filters_and_links_open_reports(scr
         descending = browser.evaluate(VISIBLE_IDS)
         assert descending[: len(ai)] == [r.candidate_id for r in sorted(ok(by_page_order), key=lambda r: -ai[r.candidate_id])]
         assert [ai[i] for i in descending[: len(ai)]] == sorted(ai.values(), reverse=True)
-        assert sorted(descending[len(ai):]) == sorted(failed)  # empty values last
+        assert sorted(descending[len(ai) :]) == sorted(failed)  # empty values last
         assert browser.evaluate("document.querySelector('th[data-key=\"ai_fit\"]').getAttribute('aria-sort')") == "descending"
         assert browser.evaluate("document.querySelector('th[data-key=\"rank\"]').hasAttribute('aria-sort')") is False
 
         _click_header(browser, "ai_fit")
         ascending = browser.evaluate(VISIBLE_IDS)
         assert [ai[i] for i in ascending[: len(ai)]] == sorted(ai.values())
-        assert sorted(ascending[len(ai):]) == sorted(failed)  # still last
+        assert sorted(ascending[len(ai) :]) == sorted(failed)  # still last
         if len(set(ai.values())) == len(ai):
             assert ascending[: len(ai)] == descending[: len(ai)][::-1]
         assert browser.evaluate("document.querySelector('th[data-key=\"ai_fit\"]').getAttribute('aria-sort')") == "ascending"

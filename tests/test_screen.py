@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
+from screener.batch import screen
 from screener.document import Status
 from screener.outputs import CSV_COLUMNS, ranking_csv, ranking_frame, safe_cell
-from screener.batch import screen
 
 from .conftest import REPO
 from .pdf_fixtures import encrypted_pdf
@@ -101,3 +101,65 @@ def test_when_nothing_can_be_read_then_every_row_failed(tmp_path):
     encrypted_pdf(tmp_path / "a.pdf")
     run = screen(tmp_path, as_of=AS_OF)
     assert [r.status for r in run.results] == [Status.ENCRYPTED]
+
+
+def _cli(*args):
+    from click.testing import CliRunner
+
+    from screener.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_when_screen_runs_then_exactly_the_design_files_are_written(tmp_path):
+    out = tmp_path / "out"
+    result = _cli("screen", SAMPLES, "--out", out, "--as-of", "2026-11-22")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["candidates", "index.html", "ranking.csv", "run.json"]
+    ids = sorted(p.stem for p in (out / "candidates").glob("*.json"))
+    for suffix in (".json", ".md", ".html"):
+        assert sorted(p.stem for p in (out / "candidates").glob(f"*{suffix}")) == ids
+    assert not list(out.rglob("*.tmp"))
+    manifest = __import__("json").loads((out / "run.json").read_text())
+    assert manifest["taxonomy"]["version"] and manifest["as_of"] == "2026-11-22"
+    assert all(entry["sha256"] for entry in manifest["inputs"])
+
+
+def test_when_rank_re_scores_a_finished_run_then_scores_are_reproduced_exactly(tmp_path):
+    out = tmp_path / "out"
+    assert _cli("screen", SAMPLES, "--out", out, "--as-of", "2026-11-22").exit_code == 0
+    before = (out / "ranking.csv").read_text()
+    assert _cli("rank", out).exit_code == 0
+    assert (out / "ranking.csv").read_text() == before
+    assert _cli("rank", out, "--role", "ml_engineer").exit_code == 0
+    reranked = ranking_frame_from(out)
+    assert list(reranked["ml_fit"].dropna()) == sorted(reranked["ml_fit"].dropna(), reverse=True)
+
+
+def ranking_frame_from(out):
+    import pandas as pd
+
+    return pd.read_csv(out / "ranking.csv")
+
+
+def test_when_nothing_can_be_screened_then_exit_code_is_1(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    encrypted_pdf(inbox / "a.pdf")
+    result = _cli("screen", inbox, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert (tmp_path / "out" / "ranking.csv").read_text().splitlines()[1].split(",")[3] == "encrypted"
+
+
+def test_when_the_input_folder_is_missing_or_the_profile_is_bad_then_exit_code_is_2(tmp_path):
+    assert _cli("screen", tmp_path / "missing", "--out", tmp_path / "out").exit_code == 2
+    bad = tmp_path / "profile.yaml"
+    bad.write_text("id: mine\nlabel: Mine\nrole: ai\npillars: {telepathy: 1.0}\n", encoding="utf-8")
+    result = _cli("screen", SAMPLES, "--out", tmp_path / "out", "--profile", bad)
+    assert result.exit_code == 2 and "telepathy" in result.stderr
+
+
+def test_when_out_is_inside_the_input_then_screen_refuses(tmp_path):
+    (tmp_path / "a.md").write_text("# A\n", encoding="utf-8")
+    result = _cli("screen", tmp_path, "--out", tmp_path / "out")
+    assert result.exit_code == 2

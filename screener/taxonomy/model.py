@@ -46,7 +46,9 @@ class Skill(Strict):
     patterns: list[list[dict[str, Any]]] = Field(default_factory=list, description="spaCy Matcher token patterns")
     ambiguous: Ambiguity | None = None
     description: str | None = None
-    evidence_weight: float = Field(1.0, gt=0, le=1, description="share of full credit a mention earns: umbrella terms ('machine learning', 'MLOps') name a field, not a tool or technique")
+    evidence_weight: float = Field(
+        1.0, gt=0, le=1, description="share of full credit a mention earns: umbrella terms ('machine learning', 'MLOps') name a field, not a tool or technique"
+    )
 
     @field_validator("aliases")
     @classmethod
