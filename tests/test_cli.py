@@ -107,11 +107,12 @@ def _readme_commands() -> list[list[str]]:
     return commands
 
 
-def test_when_the_readme_shows_commands_then_each_runs(monkeypatch):
+def test_when_the_readme_shows_commands_then_each_runs(monkeypatch, tmp_path):
     commands = _readme_commands()
     assert commands, "the README shows no screener command"
     monkeypatch.chdir(REPO)
     for argv in commands:
-        argv = [str(SAMPLE_PDF) if arg == "resume.pdf" else arg for arg in argv]
+        # Sample inputs stay; outputs go to a temporary folder, never into the checkout.
+        argv = [str(SAMPLE_PDF) if arg == "resume.pdf" else str(tmp_path / arg) if arg.startswith("out/") else arg for arg in argv]
         result = run(*argv)
         assert result.exit_code == 0, (argv, result.output, result.stderr)
