@@ -36,6 +36,9 @@ fidelity: install
 accuracy: install
 	$(BIN)/python -m screener.evidence.accuracy --show-errors
 
+eval: install
+	$(BIN)/python -m screener.evaluate --no-explain
+
 bench: install
 	$(BIN)/python -m screener.bench samples/resumes $(wildcard $(SHARED)/corpus/realworld)
 

@@ -37,6 +37,7 @@ import sys
 import tempfile
 import types
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,7 +114,7 @@ def load_renderer() -> types.ModuleType:
     return module
 
 
-def _strings(node: Any, fn) -> Any:  # noqa: ANN001 - fn: str -> str
+def _strings(node: Any, fn: Callable[[str], str]) -> Any:
     """``node`` with ``fn`` applied to every string in it (dict keys of skill groups included)."""
     if isinstance(node, str):
         return fn(node)
