@@ -19,6 +19,8 @@ from screener.document import LinkKind, SectionKind
 from screener.errors import ConfigError
 
 VOCABULARY_RESOURCE = "document.yaml"
+#: Separators between the two languages of a bilingual heading.
+HEADING_ALTERNATIVES = (" / ", " | ", " – ", " - ")
 
 
 def normalise_heading(text: str) -> str:
@@ -74,7 +76,13 @@ class Vocabulary(BaseModel):
         return {name.casefold(): number for number, names in self.months.items() for name in names}
 
     def section_kind(self, heading: str) -> SectionKind | None:
-        return self.heading_kinds.get(normalise_heading(heading))
+        """The kind a heading names; a bilingual heading ("Berufserfahrung / Experience") names it in either part."""
+        kind = self.heading_kinds.get(normalise_heading(heading))
+        if kind is None and any(sep in heading for sep in HEADING_ALTERNATIVES):
+            parts = [p for p in re.split("|".join(re.escape(sep) for sep in HEADING_ALTERNATIVES), heading) if p.strip()]
+            kinds = {self.heading_kinds.get(normalise_heading(part)) for part in parts} - {None}
+            kind = kinds.pop() if len(kinds) == 1 else None
+        return kind
 
 
 def _check_duplicates(data: dict, origin: str) -> None:

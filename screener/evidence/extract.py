@@ -23,7 +23,7 @@ from screener.taxonomy import Skill, normalise_alias
 
 UNIT_SEPARATOR = " \n "
 #: Tokens either side of an ambiguous word searched for a cue that confirms it.
-CUE_WINDOW = 12
+CUE_WINDOW = 18
 #: Tokens either side searched for a word meaning the everyday sense.
 AGAINST_WINDOW = 4
 #: Tokens before a skill searched for a negation ("no experience with").
@@ -240,6 +240,8 @@ class EvidenceExtractor:
         if not kept and not negated:
             return None
         kinds = {k for k, _, _ in signals}
+        if self._starts_with_action(doc, lo):
+            kinds.add("action")
         if {t.lower_ for t in doc[lo:hi]} & self.x.business_units or "money" in matches.quantities:
             kinds.add("business")  # money is a business measure by itself
         if any(m.skill.kind == "metric" and m.skill.role != "ai" for m in mentions):
@@ -269,6 +271,14 @@ class EvidenceExtractor:
             negated=tuple(negated),
             reason=reason,
         )
+
+    def _starts_with_action(self, doc: Doc, lo: int) -> bool:
+        """Does the unit open with a past-tense verb ("Ran", "Tracked") that is not a vague claim ("Leveraged")?"""
+        first = next((t for t in doc[lo : lo + 3] if t.is_alpha), None)
+        if first is None or first.lower_ in self.x.vague_forms:
+            return False
+        word = first.lower_
+        return word in self.x.irregular_past or (len(word) > 3 and word.endswith("ed"))
 
     def evidence(self, documents: list[Document]) -> Evidence:
         items = [item for document in documents for item in self.document(document)]

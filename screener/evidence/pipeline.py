@@ -110,6 +110,8 @@ class Extractor:
     exact_aliases: dict[str, set[str]]  # skill id -> aliases that must match case exactly
     listing_labels: frozenset[str]
     business_units: frozenset[str]
+    vague_forms: frozenset[str]  # every form of the vague verbs
+    irregular_past: frozenset[str]
 
 
 def build_extractor(taxonomy: Taxonomy) -> Extractor:
@@ -170,6 +172,13 @@ def build_extractor(taxonomy: Taxonomy) -> Extractor:
         exact_aliases=exact_aliases,
         listing_labels=frozenset(normalise_alias(label) for label in taxonomy.signals.listing_labels),
         business_units=frozenset(units),
+        vague_forms=frozenset(
+            form.split(" ")[0]
+            for verb in taxonomy.signals.vague_verbs
+            for forms in [inflect(verb, taxonomy.signals.irregular)]
+            for form in forms.anywhere | forms.at_start
+        ),
+        irregular_past=frozenset(w.casefold() for w in taxonomy.signals.irregular_past),
     )
 
 

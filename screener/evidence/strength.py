@@ -14,7 +14,9 @@ in order:
    count of users, customers or requests ("40k users"), or measured business
    impact (an impact verb with a number and a business unit, not a model
    metric) is *shipped*.
-5. Other work — a build verb, a bullet under a job or project — is *built*.
+5. Other work — a build verb, a bullet under a job or project with a number
+   in it — is *built*; a bullet that only names skills, with no verb and no
+   number ("Leveraged AI/ML, LLMs and MLOps to drive innovation"), is *listed*.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def grade(mode: str, kinds: set[str], quantities: set[str], listish: bool) -> tu
         return "learning", "hedged (e.g. 'familiar with')"
     if mode == "publication":
         return "built", "published work"  # "workshop", "course" in a venue name teach nothing about the author
-    if "learning" in kinds:
+    if "learning" in kinds and not ("delivery" in kinds and ("production" in kinds or "scale" in quantities)):
         return "learning", "a course, tutorial or certificate"
     if mode in ("list", "summary"):
         return "listed", "named in the summary" if mode == "summary" else "named in a list"
@@ -55,6 +57,8 @@ def grade(mode: str, kinds: set[str], quantities: set[str], listish: bool) -> tu
             return "shipped", "serves users or traffic at a stated scale"
         if "impact" in kinds and "business" in kinds and quantities & IMPACT_QUANTITIES and "metric" not in kinds:
             return "shipped", "measured business impact"
-    if kinds & {"build", "impact", "metric", "ownership", "offline"}:
+    if kinds & {"build", "impact", "metric", "ownership", "offline", "action"}:
         return "built", "built or ran it" if "offline" not in kinds else "built, results offline"
+    if not quantities:
+        return "listed", "named, but no word of what was done with it"
     return "built", "work described under an entry"

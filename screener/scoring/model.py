@@ -74,18 +74,22 @@ class Tunables(BaseModel):
     """Sum of skill values at which a pillar is ~63% full (score = 1 − exp(−sum / this)): a pillar fills with several distinct skills, not one repeated."""
 
     # -- Listed and learning mentions: a small, capped share.
-    mention_fit_cap: float = Field(15.0, ge=0, le=100)
+    mention_fit_cap: float = Field(8.0, ge=0, le=100)
     """Most points of a fit that listed and learning mentions can add on top of shipped and built evidence; split over pillars by weight. A skills list alone stays at or below this."""
 
     # -- Recommendation and confidence, in evidence credit: the sum of the weights of shipped and
     #    built items with a skill in a role-specific (not shared) pillar.
-    min_evidence_credit: float = Field(1.0, ge=0)
+    min_evidence_credit: float = Field(0.8, ge=0)
     """Below this much shipped+built credit the recommendation is insufficient_evidence: about one recent shipped item, two undated shipped or three undated built items.
     Only items with a skill in an AI or ML pillar count: shipping a React app with Python and Docker is no evidence for either role."""
     hybrid_min_fit: float = Field(30.0, ge=0, le=100)
     """Both fits at least this high (and close, below) make a candidate hybrid."""
     hybrid_max_gap: float = Field(15.0, ge=0, le=100)
     """Largest difference between the two fits for a hybrid recommendation."""
+    min_recommend_fit: float = Field(10.0, ge=0, le=100)
+    """A role whose fit is below this is not recommended, however the evidence credit adds up: a handful of built bullets is not a profile."""
+    min_core_points: float = Field(2.0, ge=0)
+    """Points of shipped or built evidence a role's core pillars need before that role can be recommended: data pipelines alone do not make an ML engineer."""
     recent_recency: float = Field(0.8, gt=0, le=1)
     """Work whose recency factor is at least this (current, or ended within about a year) is the candidate's current work."""
     switch_recent_lean: float = Field(60.0, ge=0, le=100)

@@ -18,7 +18,7 @@ from screener.errors import ConfigError
 from screener.evidence.model import EvidenceItem
 from screener.scoring.credit import is_dated, is_evidence, item_weight, recency, skill_ids
 from screener.scoring.fit import score_profile
-from screener.scoring.model import AI_PROFILE, ML_PROFILE, CandidateScores, Confidence, FlagCode, RecommendedRole, Tunables
+from screener.scoring.model import AI_PROFILE, ML_PROFILE, CandidateScores, Confidence, FlagCode, RecommendedRole, RoleBreakdown, Tunables
 from screener.taxonomy import RoleProfile, Taxonomy
 
 
@@ -74,7 +74,15 @@ def score_candidate(
         ai_fit=ai_fit,
         ml_fit=ml_fit,
         lean=lean(items, weights, known, taxonomy),
-        recommended_role=recommend(ai_fit, ml_fit, credit, current_lean, "keyword_stuffing" in raised, tunables),
+        recommended_role=recommend(
+            ai_fit,
+            ml_fit,
+            credit,
+            current_lean,
+            "keyword_stuffing" in raised,
+            tunables,
+            eligible=tuple(core_points(breakdown[pid], profiles[pid]) >= tunables.min_core_points for pid in (AI_PROFILE, ML_PROFILE)),  # type: ignore[arg-type]
+        ),
         confidence=confidence(credit, shipped, tunables),
         evidence_credit=credit,
         shipped_evidence=shipped,
@@ -119,20 +127,33 @@ def lean(items: list[EvidenceItem], weights: list[float], known: list[tuple[str,
     return 0.0 if total <= 0 else 100.0 * ((mass["ai"] - mass["ml"]) / total)
 
 
-def recommend(ai_fit: float, ml_fit: float, evidence_credit: float, recent_lean: float, stuffing: bool, tunables: Tunables) -> RecommendedRole:
+def recommend(
+    ai_fit: float, ml_fit: float, evidence_credit: float, recent_lean: float, stuffing: bool, tunables: Tunables, eligible: tuple[bool, bool] = (True, True)
+) -> RecommendedRole:
     """The role to recommend, in order:
 
     1. insufficient_evidence below the evidence threshold — or, for a flagged
-       keyword stuffer, below the medium-confidence threshold: keyword stuffing must not win;
+       keyword stuffer, below the medium-confidence threshold: keyword stuffing
+       must not win — or when neither role's core pillars hold real work;
     2. a career switch: the current work leans far to the side whose fit is the
        lower one (older work still dominates the totals) and that side's fit is
        real — the current centre of gravity wins;
     3. hybrid when both fits are high enough and close;
     4. the higher fit's role (an exact tie goes to ai_engineer, so the answer
        never depends on dictionary order).
+
+    ``eligible`` says, for (AI, ML), whether the role's core pillars hold
+    shipped or built work; a role without it, or with a fit below
+    ``min_recommend_fit``, is never recommended.
     """
-    if evidence_credit < tunables.min_evidence_credit or (stuffing and evidence_credit < tunables.medium_confidence_credit):
+    ai_ok = eligible[0] and ai_fit >= tunables.min_recommend_fit
+    ml_ok = eligible[1] and ml_fit >= tunables.min_recommend_fit
+    if evidence_credit < tunables.min_evidence_credit or (stuffing and evidence_credit < tunables.medium_confidence_credit) or not (ai_ok or ml_ok):
         return "insufficient_evidence"
+    if not ml_ok:
+        return "ai_engineer"
+    if not ai_ok:
+        return "ml_engineer"
     if recent_lean >= tunables.switch_recent_lean and tunables.switch_min_fit <= ai_fit < ml_fit:
         return "ai_engineer"
     if recent_lean <= -tunables.switch_recent_lean and tunables.switch_min_fit <= ml_fit < ai_fit:
@@ -140,6 +161,12 @@ def recommend(ai_fit: float, ml_fit: float, evidence_credit: float, recent_lean:
     if min(ai_fit, ml_fit) >= tunables.hybrid_min_fit and abs(ai_fit - ml_fit) <= tunables.hybrid_max_gap:
         return "hybrid"
     return "ai_engineer" if ai_fit >= ml_fit else "ml_engineer"
+
+
+def core_points(breakdown: RoleBreakdown, profile: RoleProfile) -> float:
+    """Shipped and built points in the profile's core pillars (all pillars when it names none)."""
+    core = set(profile.core_pillars) or set(profile.pillars)
+    return math.fsum(p.evidence_points for p in breakdown.pillars if p.pillar in core)
 
 
 def confidence(evidence_credit: float, shipped: int, tunables: Tunables) -> Confidence:

@@ -21,6 +21,8 @@ from screener.vocabulary import Vocabulary
 ENTRY_SECTIONS = frozenset({SectionKind.EXPERIENCE, SectionKind.PROJECTS, SectionKind.EDUCATION, SectionKind.PORTFOLIO})
 #: A line with at least this many words and no date, under a known header, is prose.
 PROSE_MIN_WORDS = 7
+#: A line with at least this share of capitalised words is a header, however long.
+TITLE_CASE_SHARE = 0.6
 #: Header lines beyond this count start a new entry when the line is bold.
 MAX_HEADER_LINES = 3
 #: How many lines ahead a header line looks for its own date.
@@ -98,7 +100,10 @@ def _date_follows(items: list[Block | Line], index: int, vocab: Vocabulary) -> b
 
 
 def _is_prose(line: Line) -> bool:
-    return not line.bold and _words(line.text) >= PROSE_MIN_WORDS
+    """A sentence rather than a header: long enough, not bold, not in Title Case ("Lead ML Engineer — Acme Health")."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line.text)]
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return not line.bold and _words(line.text) >= PROSE_MIN_WORDS and capitalised < TITLE_CASE_SHARE * max(1, len(words))
 
 
 def split_entries(blocks: list[Block], vocab: Vocabulary) -> list[Entry]:

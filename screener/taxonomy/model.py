@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Role = Literal["ai", "ml", "shared"]
 SkillKind = Literal["tool", "technique", "practice", "metric"]
@@ -82,6 +82,9 @@ class RoleProfile(Strict):
     role: Literal["ai", "ml"]
     description: str = ""
     pillars: dict[str, float]
+    core_pillars: list[str] = Field(
+        default_factory=list, description="pillars that define the role: a recommendation for it needs shipped or built work in one of them"
+    )
     must_have: list[str] = Field(default_factory=list)
     nice_to_have: list[str] = Field(default_factory=list)
 
@@ -95,6 +98,13 @@ class RoleProfile(Strict):
         if abs(sum(pillars.values()) - 1.0) > 1e-6:
             raise ValueError(f"pillar weights add up to {sum(pillars.values()):.3f}, not 1")
         return pillars
+
+    @model_validator(mode="after")
+    def _core_in_pillars(self) -> RoleProfile:
+        unknown = [p for p in self.core_pillars if p not in self.pillars]
+        if unknown:
+            raise ValueError(f"core pillars {', '.join(unknown)} are not among the profile's pillars")
+        return self
 
 
 class Signals(Strict):
@@ -119,4 +129,6 @@ class Signals(Strict):
     offline_context: list[str] = Field(default_factory=list)
     research: list[str] = Field(default_factory=list)
     learning_at_start: list[str] = Field(default_factory=list)
+    vague_verbs: list[str] = Field(default_factory=list)
+    irregular_past: list[str] = Field(default_factory=list)
     irregular: dict[str, list[str]] = Field(default_factory=dict)
