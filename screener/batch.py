@@ -17,7 +17,7 @@ from typing import Literal
 import yaml
 from pydantic import ValidationError
 
-from screener.discover import Discovery, discover
+from screener.discover import Discovery, Skipped, discover
 from screener.document import Document, SectionKind, Status
 from screener.errors import ConfigError, DocumentError
 from screener.evidence import EvidenceExtractor, build_extractor
@@ -338,7 +338,7 @@ def rank_run(out_dir: Path, *, role: str | None = None, profile: Path | None = N
         profiles=profiles,
         as_of=as_of,
         input_path=Path(manifest["input"]) if manifest.get("input") else None,
-        discovery=None,
+        discovery=Discovery(candidates=(), skipped=tuple(Skipped.model_validate(s) for s in manifest.get("skipped", []))),
         options=options,
         started=started,
         finished=_now(),

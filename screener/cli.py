@@ -204,6 +204,19 @@ def _print_run(run, out_dir: Path, top: int = TOP_ROWS) -> None:  # type: ignore
     click.echo(f"review:  {out_dir / 'index.html'}")
 
 
+def _run_and_write(make_run, out_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """Run, write every output, print the top of the ranking; exit 0, or 1 when nothing could be screened."""
+    try:
+        run = make_run()
+        write_outputs(run, out_dir)
+    except TaxonomyError as exc:
+        _report_taxonomy(exc)
+    except ScreenerError as exc:
+        raise ConfigProblem(str(exc)) from None
+    _print_run(run, out_dir)
+    sys.exit(0 if any(r.ok for r in run.results) else 1)
+
+
 @main.command("screen")
 @click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
 @click.option(
@@ -242,8 +255,8 @@ def screen_command(
     out_dir = out_dir.resolve()
     if input_path.resolve() == out_dir or out_dir.is_relative_to(input_path.resolve()) and input_path.is_dir():
         raise click.UsageError("--out must be outside INPUT: screener never writes into the folder it reads")
-    try:
-        run = screen(
+    _run_and_write(
+        lambda: screen(
             input_path,
             role=role or "best",
             taxonomy_files=taxonomy_files,
@@ -251,14 +264,9 @@ def screen_command(
             as_of=as_of.date() if as_of else None,
             engine=engine,
             limits=_limits(time_limit, max_pages),
-        )
-        write_outputs(run, out_dir)
-    except TaxonomyError as exc:
-        _report_taxonomy(exc)
-    except ScreenerError as exc:
-        raise ConfigProblem(str(exc)) from None
-    _print_run(run, out_dir)
-    sys.exit(0 if any(r.ok for r in run.results) else 1)
+        ),
+        out_dir,
+    )
 
 
 @main.command("rank")
@@ -278,15 +286,7 @@ def rank_command(out_dir: Path, role: str | None, profile: Path | None, taxonomy
       screener rank out/ --role ml_engineer
       screener rank out/ --profile senior_ai.yaml
     """
-    try:
-        run = rank_run(out_dir, role=role, profile=profile, taxonomy_files=taxonomy_files or None)
-        write_outputs(run, out_dir)
-    except TaxonomyError as exc:
-        _report_taxonomy(exc)
-    except ScreenerError as exc:
-        raise ConfigProblem(str(exc)) from None
-    _print_run(run, out_dir)
-    sys.exit(0 if any(r.ok for r in run.results) else 1)
+    _run_and_write(lambda: rank_run(out_dir, role=role, profile=profile, taxonomy_files=taxonomy_files or None), out_dir)
 
 
 @main.group()
