@@ -14,7 +14,20 @@ Strength = Literal["shipped", "built", "listed", "learning"]
 #: Strongest first: the order reports and the scorer rank strengths in.
 STRENGTHS: tuple[Strength, ...] = ("shipped", "built", "listed", "learning")
 SignalKind = Literal[
-    "delivery", "build", "impact", "production", "ownership", "hedge", "learning", "negation", "listing", "metric", "quantity", "offline", "research"
+    "delivery",
+    "build",
+    "impact",
+    "production",
+    "ownership",
+    "hedge",
+    "learning",
+    "negation",
+    "listing",
+    "metric",
+    "quantity",
+    "offline",
+    "research",
+    "buzzword",
 ]
 
 

@@ -89,6 +89,7 @@ def signal_lexicon(taxonomy: Taxonomy) -> SignalLexicon:
         ("offline", signals.offline_context),
         ("research", signals.research),
         ("learning@start", signals.learning_at_start),
+        ("buzzword", signals.buzzwords),
     ):
         for word in words:
             lexicon.add(kind, word)

@@ -7,7 +7,9 @@ in order:
    research (a thesis, a paper), which is *built*.
 2. A hedge ("familiar with", "exposure to") is *learning*; a publication is *built*;
    a learning marker ("completed a course", "tutorial", "bootcamp") is *learning*.
-3. A skills list, a summary, a keyword block or a "Tech stack: ..." line is *listed*.
+3. A skills list, a summary, a keyword block or a "Tech stack: ..." line is
+   *listed*; so is a bullet of buzzwords ("drove innovation across the value
+   chain") that shows no production use.
 4. Unless the unit says the work stayed offline (validation set, benchmark,
    notebook, "never deployed"): delivery ("shipped", "deployed", "rolled out"),
    production context ("in production", "used by", "live traffic", "p95"), a
@@ -48,6 +50,8 @@ def grade(mode: str, kinds: set[str], quantities: set[str], listish: bool) -> tu
         return "listed", "named in the summary" if mode == "summary" else "named in a list"
     if listish and not kinds & {"delivery", "production"}:
         return "listed", "named in a list"
+    if "buzzword" in kinds and not ("production" in kinds or "scale" in quantities):
+        return "listed", "a claim in buzzwords, with no sign of what was built or who used it"
     if "offline" not in kinds:
         if "delivery" in kinds:
             return "shipped", "delivered (shipped, deployed, launched ...)"

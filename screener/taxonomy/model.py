@@ -130,5 +130,6 @@ class Signals(Strict):
     research: list[str] = Field(default_factory=list)
     learning_at_start: list[str] = Field(default_factory=list)
     vague_verbs: list[str] = Field(default_factory=list)
+    buzzwords: list[str] = Field(default_factory=list)
     irregular_past: list[str] = Field(default_factory=list)
     irregular: dict[str, list[str]] = Field(default_factory=dict)
