@@ -38,7 +38,7 @@ LIST_COMMAS = 2
 LIST_MIN_SKILLS = 3
 LIST_SKILL_SHARE = 0.6
 #: Signal kinds that a skill's own name can contain and that then belong to the skill.
-NAME_SIGNALS = frozenset({"learning", "hedge", "metric", "research", "negation"})
+NAME_SIGNALS = frozenset({"learning", "hedge", "metric", "research", "negation", "build"})
 LIST_LABEL = re.compile(r"^\s*([A-Za-z][\w &/+-]{1,40}?)\s*:\s*\S")
 
 
@@ -205,9 +205,9 @@ class EvidenceExtractor:
         if not mentions:
             return None
         lo, hi = matches.lo, matches.hi
-        # A learning or metric word inside a skill's name ("machine learning", "ROC AUC") is the
-        # skill, not a signal; a delivery or production word inside one ("deployed ML models",
-        # "A/B test") still says what was done.
+        # A learning, metric or build word inside a skill's name ("machine learning", "ROC AUC",
+        # "prompt engineering") is the skill, not a signal; a delivery or production word inside
+        # one ("deployed ML models", "A/B test") still says what was done.
         covered = [(m.start, m.end) for m in mentions]
         signals = [(k, s, e) for k, s, e in matches.signals if k not in NAME_SIGNALS or not any(s < ce and e > cs for cs, ce in covered)]
         matches = _UnitMatches(lo, hi, mentions, signals, matches.quantities, matches.quantity_spans)

@@ -58,7 +58,7 @@ class Tunables(BaseModel):
     """A bullet naming more taxonomy skills than this credits each proportionally less: a run of eight tool names is about none of them in depth."""
 
     # -- Recency: recent work outweighs old work.
-    recency_half_life_years: float = Field(3.0, gt=0)
+    recency_half_life_years: float = Field(2.0, gt=0)
     """Years after which work that ended then counts half as much as current work."""
     recency_floor: float = Field(0.25, gt=0, le=1)
     """The least an item's recency factor falls to, however old: old shipped work still shows the candidate can do it."""
