@@ -24,7 +24,11 @@ def _files(folders: list[Path]) -> list[Path]:
         if folder.is_file():
             files.append(folder)
         elif folder.is_dir():
-            files.extend(p for p in sorted(folder.rglob("*")) if p.suffix.casefold() in SUPPORTED_SUFFIXES and not p.name.startswith(".") and not p.name.endswith(".ref.txt"))
+            files.extend(
+                p
+                for p in sorted(folder.rglob("*"))
+                if p.suffix.casefold() in SUPPORTED_SUFFIXES and not p.name.startswith(".") and not p.name.endswith(".ref.txt")
+            )
     return files
 
 

@@ -56,7 +56,11 @@ def score_candidate(
     items = list(items)
     recencies = [recency(item, as_of, tunables) for item in items]
     known_skills = [[s for s in skill_ids(item) if s in taxonomy.skills] for item in items]
-    weights = [item_weight(item, as_of, tunables) * focus(len(skills), tunables) for item, skills in zip(items, known_skills, strict=True)]
+    # Focus applies to work only: a skills list earns the same whether printed on one line or ten.
+    weights = [
+        item_weight(item, as_of, tunables) * (focus(len(skills), tunables) if is_evidence(item) else 1.0)
+        for item, skills in zip(items, known_skills, strict=True)
+    ]
     breakdown = {pid: score_profile(pid, profile, items, weights, recencies, taxonomy, tunables) for pid, profile in profiles.items()}
     ai_fit, ml_fit = breakdown[AI_PROFILE].fit, breakdown[ML_PROFILE].fit
 
