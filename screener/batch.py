@@ -33,6 +33,8 @@ from screener.vocabulary import Vocabulary, load_vocabulary
 
 RankingRole = Literal["ai_engineer", "ml_engineer", "best"]
 RANKING_ROLES: tuple[str, ...] = ("ai_engineer", "ml_engineer", "best")
+#: Recommended or ranking role -> the profile whose breakdown speaks for it.
+ROLE_PROFILES = {"ai_engineer": AI_PROFILE, "ml_engineer": ML_PROFILE}
 #: A page with fewer readable characters than this looks scanned or garbled.
 MIN_CHARS_PER_PAGE = 300
 EVIDENCE_STRENGTHS = frozenset({"shipped", "built"})
@@ -61,6 +63,11 @@ class ScreenRun:
         return ranking_frame(self.results)
 
 
+def _check_role(role: str) -> None:
+    if role not in RANKING_ROLES:
+        raise ConfigError(f"unknown ranking role {role!r} (choose from {', '.join(RANKING_ROLES)})")
+
+
 def load_profile(path: Path, taxonomy: Taxonomy) -> RoleProfile:
     """A user's role profile YAML, checked like the bundled ones; it replaces the profile of its role."""
     try:
@@ -77,8 +84,9 @@ def load_profile(path: Path, taxonomy: Taxonomy) -> RoleProfile:
     return profile
 
 
-def profiles_for(taxonomy: Taxonomy, profile_file: Path | None) -> dict[str, RoleProfile]:
-    profiles = {AI_PROFILE: taxonomy.roles[AI_PROFILE], ML_PROFILE: taxonomy.roles[ML_PROFILE]}
+def profiles_for(taxonomy: Taxonomy, profile_file: Path | None, stored: dict | None = None) -> dict[str, RoleProfile]:
+    """The AI and ML profiles: the taxonomy's, or an earlier run's ``stored`` ones, then a user's file over its role's."""
+    profiles = {pid: RoleProfile.model_validate(stored[pid]) if stored and pid in stored else taxonomy.roles[pid] for pid in (AI_PROFILE, ML_PROFILE)}
     if profile_file is not None:
         custom = load_profile(profile_file, taxonomy)
         profiles[AI_PROFILE if custom.role == "ai" else ML_PROFILE] = custom
@@ -105,6 +113,10 @@ def _needs_review(doc: Document) -> bool:
     return doc.format == "pdf" and len(doc.text) < MIN_CHARS_PER_PAGE * max(1, doc.layout.pages) // 2
 
 
+#: Flags that come from the documents rather than the scorer; `rank` keeps them as they were.
+DOCUMENT_FLAGS = frozenset({"multi_column", "needs_review", "no_dates", "scanned_pdf", "hidden_text"})
+
+
 def document_flags(docs: list[Document]) -> list[str]:
     flags = []
     if any(d.layout.multi_column_pages for d in docs):
@@ -116,23 +128,19 @@ def document_flags(docs: list[Document]) -> list[str]:
     return flags
 
 
-def _skill_flags(items: list[EvidenceItem], taxonomy: Taxonomy) -> tuple[tuple[str, ...], set[str]]:
-    """Labels of skills named only in lists or courses, and the ids shown in real work."""
+def _listed_only_labels(items: list[EvidenceItem], taxonomy: Taxonomy) -> tuple[str, ...]:
+    """Labels of skills named only in lists or courses, never in shipped or built work."""
     evidenced = {s.id for i in items if i.strength in EVIDENCE_STRENGTHS for s in i.skills}
     claimed = {s.id for i in items if i.strength not in EVIDENCE_STRENGTHS for s in i.skills}
-    labels = sorted(taxonomy.skills[s].label for s in claimed - evidenced if s in taxonomy.skills)
-    return tuple(labels), evidenced
+    return tuple(sorted(taxonomy.skills[s].label for s in claimed - evidenced if s in taxonomy.skills))
 
 
 def _gaps(scores: CandidateScores, role: str) -> tuple[str, ...]:
-    """Pillars of the role that matters with no shipped or built evidence."""
-    profile = {"ai_engineer": AI_PROFILE, "ml_engineer": ML_PROFILE}.get(scores.recommended_role) or {"ai_engineer": AI_PROFILE, "ml_engineer": ML_PROFILE}.get(
-        role
-    )
+    """Pillars of the role that matters (recommended, else ranked by, else the higher fit) with no shipped or built evidence."""
+    profile = ROLE_PROFILES.get(scores.recommended_role) or ROLE_PROFILES.get(role)
     if profile is None:
         profile = AI_PROFILE if scores.ai_fit >= scores.ml_fit else ML_PROFILE
-    breakdown = scores.breakdown[profile]
-    return tuple(p.label for p in breakdown.pillars if p.evidence_points <= 0)
+    return tuple(p.label for p in scores.breakdown[profile].pillars if p.evidence_points <= 0)
 
 
 def finish_result(
@@ -143,7 +151,7 @@ def finish_result(
 
     items = list(result.evidence)
     scores = score_candidate(items, taxonomy, as_of=as_of, profiles=profiles)
-    listed, _ = _skill_flags(items, taxonomy)
+    listed = _listed_only_labels(items, taxonomy)
     flags = tuple(dict.fromkeys([*scores.flags, *doc_flags]))
     scored = result.model_copy(update={"scores": scores, "flags": flags, "gaps": _gaps(scores, role), "listed_skills": listed, "ranking_role": role})
     return scored.model_copy(update={"questions": interview_questions(scored, taxonomy)})
@@ -240,8 +248,7 @@ def screen(
     ``ScreenRun.results`` are in rank order; ``ScreenRun.frame()`` is the
     ranking as a DataFrame.
     """
-    if role not in RANKING_ROLES:
-        raise ConfigError(f"unknown ranking role {role!r} (choose from {', '.join(RANKING_ROLES)})")
+    _check_role(role)
     input_path = Path(input_path)
     started, clock = _now(), time.perf_counter()
     taxonomy = load_taxonomy(list(taxonomy_files))
@@ -249,11 +256,7 @@ def screen(
     as_of = as_of or datetime.date.today()
     found = discover(input_path)
     screener = Screener(taxonomy, profiles, as_of=as_of, role=role, engine=engine, limits=limits)
-    base = input_path if input_path.is_dir() else input_path.parent
-    results = []
-    for candidate in found.candidates:
-        documents = [(path, path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name) for path in candidate.documents]
-        results.append(screener.candidate(candidate.candidate_id, candidate.source, documents))
+    results = [screener.candidate(c.candidate_id, c.source, c.sources(input_path)) for c in found.candidates]
     return ScreenRun(
         results=rank_results(results, role),
         role=role,
@@ -290,9 +293,6 @@ def rescore(
     return rank_results(rescored, role)
 
 
-DOCUMENT_FLAGS = frozenset({"multi_column", "needs_review", "no_dates", "scanned_pdf", "hidden_text"})
-
-
 def load_results(out_dir: Path) -> tuple[list[CandidateResult], dict]:
     """The results and manifest of an earlier run in ``out_dir``."""
     import json
@@ -317,18 +317,10 @@ def rank_run(out_dir: Path, *, role: str | None = None, profile: Path | None = N
     results, manifest = load_results(out_dir)
     options = dict(manifest.get("options", {}))
     role = role or manifest.get("ranking_role", "best")
-    if role not in RANKING_ROLES:
-        raise ConfigError(f"unknown ranking role {role!r} (choose from {', '.join(RANKING_ROLES)})")
+    _check_role(role)
     files = list(taxonomy_files) if taxonomy_files is not None else [Path(p) for p in options.get("taxonomy", [])]
     taxonomy = load_taxonomy(files)
-    profiles = profiles_for(taxonomy, None)
-    stored = manifest.get("profiles", {})
-    for pid in (AI_PROFILE, ML_PROFILE):
-        if pid in stored and profile is None:
-            profiles[pid] = RoleProfile.model_validate(stored[pid])
-    if profile is not None:
-        custom = load_profile(profile, taxonomy)
-        profiles[AI_PROFILE if custom.role == "ai" else ML_PROFILE] = custom
+    profiles = profiles_for(taxonomy, profile, stored=manifest.get("profiles", {}))
     as_of = datetime.date.fromisoformat(manifest.get("as_of") or datetime.date.today().isoformat())
     options.update(role=role, profile=str(profile) if profile else options.get("profile"), taxonomy=[str(p) for p in files], reranked_from=str(out_dir))
     return ScreenRun(

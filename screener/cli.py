@@ -112,8 +112,7 @@ def _survey(folder: Path, vocab, engine: str, limits: Limits) -> int:  # type: i
     read = 0
     for candidate in found.candidates:
         click.echo(f"{candidate.candidate_id}  ({candidate.source})")
-        for document in candidate.documents:
-            relative = document.relative_to(folder).as_posix() if document.is_relative_to(folder) else document.name
+        for document, relative in candidate.sources(folder):
             try:
                 doc = read_document(document, vocab, engine=engine, limits=limits, source=relative)
             except DocumentError as exc:

@@ -66,6 +66,11 @@ class CandidateInput(_Frozen):
     documents: tuple[Path, ...]
     kind: Literal["file", "folder"]
 
+    def sources(self, input_path: Path) -> list[tuple[Path, str]]:
+        """Each document with the path reports name it by: relative to the screened folder."""
+        base = input_path if input_path.is_dir() else input_path.parent
+        return [(path, path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name) for path in self.documents]
+
 
 class Skipped(_Frozen):
     """A path that is not screened, and why."""
