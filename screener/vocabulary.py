@@ -46,6 +46,7 @@ class Vocabulary(BaseModel):
     title_words: list[str]
     degree_words: list[str]
     organisation_words: list[str]
+    corporate_suffixes: list[str]
     present_words: list[str]
     months: dict[int, list[str]]
     seasons: dict[str, tuple[int, int]]

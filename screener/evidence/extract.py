@@ -28,8 +28,6 @@ CUE_WINDOW = 18
 AGAINST_WINDOW = 4
 #: Tokens before a skill searched for a negation ("no experience with").
 NEGATION_WINDOW = 8
-#: Words that end a negation's clause.
-CLAUSE_BREAKS = frozenset({"and", "but", "while", "then", "so", "which", "that"})
 #: A skill this many tokens from an ambiguous word, in a run like "Spark, Kafka", confirms it.
 NEIGHBOUR_WINDOW = 3
 #: A verbless unit is a list when it has this many commas, this many skills, and
@@ -112,16 +110,17 @@ def _confirm(mention: _Mention, doc: Doc, lo: int, hi: int, unit: Unit, others: 
     return None
 
 
-def _negated(mention: _Mention, negations: list[tuple[str, int, int]], doc: Doc, lo: int) -> bool:
+def _negated(mention: _Mention, negations: list[tuple[str, int, int]], doc: Doc, clause_breaks: frozenset[str]) -> bool:
     """True when a negation stands shortly before the mention, in the same clause.
 
     "Avoided LangChain and wrote a wrapper over the OpenAI SDK" negates
-    LangChain only: a clause ends at punctuation or at "and", "but", "while".
+    LangChain only: a clause ends at punctuation or at a clause break
+    ("and", "but" ... from signals.yaml).
     "No experience with Kubernetes or Docker" negates both.
     """
     for _, _start, end in negations:
         if end <= mention.start and mention.start - end <= NEGATION_WINDOW:
-            if not any(t.is_punct and t.text not in "-/" or t.lower_ in CLAUSE_BREAKS for t in doc[end : mention.start]):
+            if not any(t.is_punct and t.text not in "-/" or t.lower_ in clause_breaks for t in doc[end : mention.start]):
                 return True
     return False
 
@@ -232,7 +231,7 @@ class EvidenceExtractor:
                 rule=mention.rule,  # type: ignore[arg-type]
                 confirmed_by=confirmed,
             )
-            if _negated(mention, negations, doc, lo):
+            if _negated(mention, negations, doc, self.x.clause_breaks):
                 negated.append(record)
             elif record.id not in seen:
                 seen.add(record.id)

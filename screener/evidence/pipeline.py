@@ -20,20 +20,13 @@ from spacy.matcher import Matcher, PhraseMatcher
 from screener.evidence.lexicon import inflect
 from screener.taxonomy import Skill, Taxonomy, normalise_alias
 
-#: Quantity shapes, labelled by what they measure. Word lists come from signals.yaml.
+#: Quantity shapes, labelled by what they measure; durations and scales take their words from signals.yaml.
 NUMBER = {"LIKE_NUM": True}
 QUANTITY_PATTERNS: dict[str, list[list[dict]]] = {
     "percent": [[NUMBER, {"ORTH": "%"}], [NUMBER, {"LOWER": {"IN": ["percent", "pct", "pp", "points"]}}], [{"TEXT": {"REGEX": r"^\d+(\.\d+)?%$"}}]],
     "money": [[{"ORTH": {"IN": ["$", "€", "£"]}}, NUMBER], [{"TEXT": {"REGEX": r"^[$€£]\d"}}]],
     "multiplier": [[{"TEXT": {"REGEX": r"^\d+(\.\d+)?[x×]$"}}], [NUMBER, {"LOWER": {"IN": ["x", "×", "times", "fold"]}}]],
     "count": [[{"TEXT": {"REGEX": r"^\d+(\.\d+)?[kKmMbB]\+?$"}}], [NUMBER, {"LOWER": {"IN": ["k", "m", "b", "mm", "thousand", "million", "billion"]}}]],
-    "duration": [
-        [
-            NUMBER,
-            {"LOWER": {"IN": ["ms", "s", "sec", "secs", "seconds", "second", "minutes", "minute", "min", "mins", "hours", "hour", "hrs", "days", "weeks"]}},
-        ],
-        [{"TEXT": {"REGEX": r"^\d+(\.\d+)?(ms|s|h)$"}}],
-    ],
 }
 
 
@@ -111,6 +104,7 @@ class Extractor:
     exact_aliases: dict[str, set[str]]  # skill id -> aliases that must match case exactly
     listing_labels: frozenset[str]
     business_units: frozenset[str]
+    clause_breaks: frozenset[str]
     vague_forms: frozenset[str]  # every form of the vague verbs
     irregular_past: frozenset[str]
 
@@ -154,6 +148,8 @@ def build_extractor(taxonomy: Taxonomy) -> Extractor:
     quantities = Matcher(nlp.vocab)
     for label, patterns in QUANTITY_PATTERNS.items():
         quantities.add(label, patterns)
+    time_units = [u.casefold() for u in taxonomy.signals.time_units]
+    quantities.add("duration", [[NUMBER, {"LOWER": {"IN": time_units}}], [{"TEXT": {"REGEX": r"^\d+(\.\d+)?(ms|s|h)$"}}]])
     units = [u.casefold() for u in taxonomy.signals.business_units]
     quantities.add("scale", [[NUMBER, {"LOWER": {"IN": units}}], [{"TEXT": {"REGEX": r"^\d+(\.\d+)?[kKmM]\+?$"}}, {"LOWER": {"IN": units}}]])
     metric_words = [m.casefold() for m in taxonomy.signals.model_metrics if " " not in m]
@@ -173,6 +169,7 @@ def build_extractor(taxonomy: Taxonomy) -> Extractor:
         exact_aliases=exact_aliases,
         listing_labels=frozenset(normalise_alias(label) for label in taxonomy.signals.listing_labels),
         business_units=frozenset(units),
+        clause_breaks=frozenset(w.casefold() for w in taxonomy.signals.clause_breaks),
         vague_forms=frozenset(
             form.split(" ")[0]
             for verb in taxonomy.signals.vague_verbs

@@ -36,8 +36,6 @@ LOCATION = re.compile(
 MAX_LOCATION_WORDS = 5
 #: A short line ending in a colon labels what follows ("Key achievements:").
 LABEL_LINE = re.compile(r"^\s*(?:\S+\s+){0,3}\S+:\s*$")
-#: Company-form suffixes that belong to the name before their comma.
-CORPORATE_SUFFIXES = frozenset({"inc", "llc", "ltd", "gmbh", "co", "corp", "plc", "s.a", "ag", "bv", "srl", "pty ltd"})
 #: Page furniture that must not become an entry: "2", "Page 2 of 3", "2/4", "- 2 -".
 PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?[-–(]?\s*\d{1,3}\s*(?:(?:/|of)\s*\d{1,3})?\s*[-–)]?\s*$", re.IGNORECASE)
 SOFT_HYPHEN_BREAK = re.compile(r"(\w)-\n(?=[a-z])")
@@ -222,7 +220,7 @@ def _comma_parts(piece: str, vocab: Vocabulary) -> list[str]:
     for part in (p.strip() for p in piece.split(",")):
         if not part:
             continue
-        if parts and (part.casefold().rstrip(".") in CORPORATE_SUFFIXES or _is_location(f"{parts[-1]}, {part}", vocab)):
+        if parts and (part.casefold().rstrip(".") in vocab.corporate_suffixes or _is_location(f"{parts[-1]}, {part}", vocab)):
             parts[-1] = f"{parts[-1]}, {part}"  # "Acme, Inc." and "Austin, TX" stay whole
         else:
             parts.append(part)

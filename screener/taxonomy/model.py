@@ -123,8 +123,10 @@ class Signals(Strict):
     hedges: list[str]
     learning: list[str]
     negations: list[str]
+    clause_breaks: list[str] = Field(default_factory=list)
     listing_labels: list[str]
     business_units: list[str]
+    time_units: list[str] = Field(default_factory=list)
     model_metrics: list[str]
     offline_context: list[str] = Field(default_factory=list)
     research: list[str] = Field(default_factory=list)
