@@ -6,6 +6,7 @@ browsers print space glyphs, LaTeX prints none and leaves a gap, and tightly
 set LaTeX lines leave gaps of a fifth of an em. So a word breaks at a space
 glyph, at a horizontal gap wider than ``WORD_GAP_EM`` of the font size, at a
 jump backwards or to another baseline, and where the font size changes sharply.
+Ideographs, set solid without spaces, break at any visible gap.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from screener.ingest.words import RGB, PositionedWord
 WORD_GAP_EM = 0.1
 #: A move back by more than this share of the font size starts a new word.
 BACKSTEP_EM = 0.5
+#: Ideographs are set solid, so any visible gap between two (here a fiftieth of an em) is a pen move between words.
+IDEOGRAPH_GAP_EM = 0.02
 #: Baselines further apart than this share of the font size are different lines.
 BASELINE_EM = 0.35
 
@@ -51,7 +54,15 @@ def _same_word(prev: Glyph, cur: Glyph) -> bool:
     gap = cur.x0 - prev.x1
     if gap > WORD_GAP_EM * size or gap < -BACKSTEP_EM * size:
         return False
+    if gap > IDEOGRAPH_GAP_EM * size and _is_ideograph(prev.text[-1]) and _is_ideograph(cur.text[0]):
+        return False
     return True
+
+
+def _is_ideograph(char: str) -> bool:
+    """CJK ideographs and kana: set solid, one em apart, with no spaces between words."""
+    code = ord(char)
+    return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF
 
 
 def _vertical_gap(prev: Glyph, cur: Glyph) -> float:
@@ -71,7 +82,6 @@ def assemble_words(glyphs: Iterable[Glyph], page: int) -> list[PositionedWord]:
         text = "".join(g.text for g in run)
         if text.strip():
             sizes = sorted(g.size for g in run)
-            bold_share = sum(1 for g in run if g.bold) / len(run)
             words.append(
                 PositionedWord.model_construct(
                     text=text,
@@ -80,8 +90,8 @@ def assemble_words(glyphs: Iterable[Glyph], page: int) -> list[PositionedWord]:
                     x1=max(g.x1 for g in run),
                     bottom=max(g.bottom for g in run),
                     size=sizes[len(sizes) // 2],
-                    bold=bold_share >= 0.5,
-                    italic=sum(1 for g in run if g.italic) * 2 >= len(run),
+                    bold=sum(g.bold for g in run) * 2 >= len(run),
+                    italic=sum(g.italic for g in run) * 2 >= len(run),
                     color=run[0].color,
                     page=page,
                     upright=run[0].upright,
@@ -106,7 +116,7 @@ def assemble_words(glyphs: Iterable[Glyph], page: int) -> list[PositionedWord]:
             continue
         if run and not _same_word(run[-1], glyph):
             flush()
-        run.append(glyph._replace(text=text))
+        run.append(glyph if text is glyph.text else glyph._replace(text=text))
     flush()
     return words
 

@@ -46,7 +46,7 @@ def normalise_glyph_text(text: str) -> str:
     """Expand ligatures and presentation forms; drop invisible characters."""
     if not text:
         return ""
-    if any(ord(ch) > 0x7F for ch in text):
+    if not text.isascii():
         out = []
         for ch in text:
             if ch in INVISIBLE:

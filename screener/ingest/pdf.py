@@ -16,7 +16,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from screener.document import Document, LayoutInfo, Link, Status
 from screener.errors import DocumentError
-from screener.ingest import pdfplumber_engine
+from screener.ingest import pdfium_engine, pdfplumber_engine
 from screener.ingest.limits import Limits, time_limit
 from screener.ingest.words import PageWords
 from screener.layout.page_lines import page_lines
@@ -26,8 +26,10 @@ from screener.structure.source import SourceLine
 from screener.vocabulary import Vocabulary
 
 PageReader = Callable[[Path, int], Iterator[PageWords]]
-ENGINES: dict[str, PageReader] = {pdfplumber_engine.NAME: pdfplumber_engine.iter_pages}
-DEFAULT_ENGINE = pdfplumber_engine.NAME
+ENGINES: dict[str, PageReader] = {pdfium_engine.NAME: pdfium_engine.iter_pages, pdfplumber_engine.NAME: pdfplumber_engine.iter_pages}
+DEFAULT_ENGINE = pdfium_engine.NAME
+#: The engine that gets a file the first one could not open.
+FALLBACK_ENGINE = {pdfium_engine.NAME: pdfplumber_engine.NAME}
 
 #: A PDF whose words are mostly not word-like (failed OCR, glyph garbage) has no usable text.
 MIN_WORDLIKE_SHARE = 0.25
@@ -166,7 +168,14 @@ def read_pdf(
         raise DocumentError(Status.ERROR, f"unknown PDF engine {engine!r} (choose from {', '.join(sorted(ENGINES))})")
     _check_header(path, limits)
     with time_limit(limits.time_limit, "reading the PDF"):
-        pages, warnings = _read_pages(path, ENGINES[engine], limits)
+        try:
+            pages, warnings = _read_pages(path, ENGINES[engine], limits)
+        except DocumentError as exc:
+            if exc.status is not Status.CORRUPT or engine not in FALLBACK_ENGINE:
+                raise
+            # Engines forgive different damage; the other one gets its chance.
+            pages, warnings = _read_pages(path, ENGINES[FALLBACK_ENGINE[engine]], limits)
+            warnings.append(f"read with {FALLBACK_ENGINE[engine]}: {engine} could not open the file")
         _check_text(pages, truncated=len(pages) >= limits.max_pages)
         lines, info = pdf_lines(pages)
         return build_document(

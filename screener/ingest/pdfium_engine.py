@@ -1,0 +1,366 @@
+"""The PDFium engine: PDFium's characters turned into the same positioned words.
+
+PDFium (through ``pypdfium2``) interprets a page in C, about twenty times
+faster than pdfminer, so it is the default engine. It must hand the layout
+stage exactly what the pdfplumber engine does, so three choices follow
+pdfminer's geometry rather than PDFium's own:
+
+- a character's box spans ``size`` points above the font's descent line from
+  its baseline, the box pdfminer draws, not PDFium's ascent-to-descent box;
+- the font size is the size set in the text state scaled by the character
+  matrix (√|det|), so a heading drawn at 0.75 scale reads at its printed size;
+- the spaces and line breaks PDFium generates from gaps are dropped, so words
+  break where :mod:`screener.ingest.assemble` decides, as for every engine.
+
+Everything that varies per text object (size, font, colour, orientation) is
+read once per object: a Chromium-made page draws thousands of glyphs, and
+each call through ctypes costs about a microsecond.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+from pypdfium2_raw.bindings import _libs
+
+from screener.document import Status
+from screener.errors import DocumentError
+from screener.ingest.assemble import Glyph, assemble_words
+from screener.ingest.glyphs import UNREADABLE_GLYPH, is_bold_font, is_italic_font
+from screener.ingest.words import Box, FilledRect, PageLink, PageWords
+
+NAME = "pdfium"
+
+_LIB = _libs["pdfium"]
+
+
+def _c_function(name: str, restype: object, *argtypes: object):  # type: ignore[no-untyped-def]
+    """A fresh prototype of a PDFium function that takes and returns plain integers.
+
+    pypdfium2's bindings wrap handles in typed pointers; building and
+    comparing those costs more than the call itself in the per-character loop.
+    """
+    function = _LIB[name]
+    function.restype = restype
+    function.argtypes = list(argtypes)
+    return function
+
+
+_VOID = ctypes.c_void_p
+_get_unicode = _c_function("FPDFText_GetUnicode", ctypes.c_uint, _VOID, ctypes.c_int)
+_get_text_object = _c_function("FPDFText_GetTextObject", _VOID, _VOID, ctypes.c_int)
+_get_loose_box = _c_function("FPDFText_GetLooseCharBox", ctypes.c_int, _VOID, ctypes.c_int, ctypes.POINTER(raw.FS_RECTF))
+_get_origin = _c_function("FPDFText_GetCharOrigin", ctypes.c_int, _VOID, ctypes.c_int, ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double))
+_is_generated = _c_function("FPDFText_IsGenerated", ctypes.c_int, _VOID, ctypes.c_int)
+_has_map_error = _c_function("FPDFText_HasUnicodeMapError", ctypes.c_int, _VOID, ctypes.c_int)
+_get_font_size = _c_function("FPDFText_GetFontSize", ctypes.c_double, _VOID, ctypes.c_int)
+_get_char_matrix = _c_function("FPDFText_GetMatrix", ctypes.c_int, _VOID, ctypes.c_int, ctypes.POINTER(raw.FS_MATRIX))
+_get_font = _c_function("FPDFTextObj_GetFont", _VOID, _VOID)
+_get_font_name = _c_function("FPDFFont_GetBaseFontName", ctypes.c_ulong, _VOID, ctypes.c_char_p, ctypes.c_ulong)
+_get_descent = _c_function("FPDFFont_GetDescent", ctypes.c_int, _VOID, ctypes.c_float, ctypes.POINTER(ctypes.c_float))
+_get_fill = _c_function(
+    "FPDFPageObj_GetFillColor",
+    ctypes.c_int,
+    _VOID,
+    ctypes.POINTER(ctypes.c_uint),
+    ctypes.POINTER(ctypes.c_uint),
+    ctypes.POINTER(ctypes.c_uint),
+    ctypes.POINTER(ctypes.c_uint),
+)
+
+#: A glyph's descent below the baseline when the font does not say (pdfminer's fallback is 0).
+DEFAULT_DESCENT = 0.0
+#: Icon fonts map their glyphs here; see :func:`screener.ingest.glyphs.is_private_use`.
+PRIVATE_USE_START, PRIVATE_USE_END, SUPPLEMENTARY_PRIVATE_USE = 0xE000, 0xF8FF, 0xF0000
+#: The only characters PDFium generates: spaces and line breaks.
+GENERATED_CANDIDATES = frozenset({0x20, 0x0D, 0x0A})
+#: PDFium's stand-in for a hyphen that ends a line.
+LINE_END_HYPHEN = 0x02
+#: Ligatures at the control codes of TeX's OT1 and T1 encodings, which PDFium passes through unmapped.
+TEX_LIGATURES = {0x0B: "ff", 0x0C: "fi", 0x0D: "fl", 0x0E: "ffi", 0x0F: "ffl", 0x1B: "ff", 0x1C: "fi", 0x1D: "fl", 0x1E: "ffi", 0x1F: "ffl"}
+#: PDFium's error codes that mean "locked", not "broken".
+PASSWORD_ERRORS = {raw.FPDF_ERR_PASSWORD: "the PDF needs a password", raw.FPDF_ERR_SECURITY: "the PDF is encrypted with an unsupported security handler"}
+
+
+class _Style(NamedTuple):
+    """What every glyph of one text object shares."""
+
+    size: float
+    descent: float  # below the baseline, in points (negative)
+    bold: bool
+    italic: bool
+    color: tuple[float, float, float] | None
+    upright: bool
+    unmapped: bool  # its first character has no Unicode mapping, so each one is checked
+
+
+class _Transform(NamedTuple):
+    """PDF user space to the top-left, downward page space pdfplumber reports, with /Rotate applied."""
+
+    left: float
+    bottom: float
+    width: float  # of the unrotated media box
+    height: float
+    rotation: int  # degrees clockwise
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        x -= self.left
+        y -= self.bottom
+        if self.rotation == 90:
+            return y, x
+        if self.rotation == 180:
+            return self.width - x, y
+        if self.rotation == 270:
+            return self.height - y, self.width - x
+        return x, self.height - y
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        ax, at = self.point(x0, y0)
+        bx, bt = self.point(x1, y1)
+        return min(ax, bx), min(at, bt), max(ax, bx), max(at, bt)
+
+    @property
+    def size(self) -> tuple[float, float]:
+        return (self.height, self.width) if self.rotation in (90, 270) else (self.width, self.height)
+
+
+def _declares_encryption(path: Path) -> bool:
+    """Whether the file has an /Encrypt entry at all.
+
+    PDFium keeps its last error across documents, so a file that fails for
+    another reason right after a locked one would otherwise read as locked.
+    """
+    with path.open("rb") as handle:
+        return b"/Encrypt" in handle.read()
+
+
+def open_pdf(path: Path) -> pdfium.PdfDocument:
+    """Open a PDF, mapping PDFium's password errors to ``encrypted``."""
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code in PASSWORD_ERRORS and _declares_encryption(path):
+            raise DocumentError(Status.ENCRYPTED, PASSWORD_ERRORS[code]) from None
+        raise DocumentError(Status.CORRUPT, f"the PDF is damaged and cannot be read ({' '.join(str(exc).split())[:120]})") from None
+
+
+def _font_facts(font: int, cache: dict[int, tuple[bool, bool, float]]) -> tuple[bool, bool, float]:
+    """(bold, italic, descent per point of size) of a font, read once per font."""
+    facts = cache.get(font)
+    if facts is None:
+        name = ""
+        length = _get_font_name(font, None, 0)
+        if length:
+            buffer = ctypes.create_string_buffer(length)
+            _get_font_name(font, buffer, length)
+            name = buffer.value.decode("utf-8", "replace")
+        descent = ctypes.c_float(0.0)
+        per_point = descent.value if _get_descent(font, 1.0, ctypes.byref(descent)) else DEFAULT_DESCENT
+        facts = (is_bold_font(name), is_italic_font(name), per_point)
+        cache[font] = facts
+    return facts
+
+
+def _displayed(matrix: raw.FS_MATRIX, rotation: int) -> tuple[float, float, float, float]:
+    """The linear part of a character matrix as the page is shown, after /Rotate (clockwise)."""
+    a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
+    for _ in range(rotation // 90):
+        a, b, c, d = b, -a, d, -c
+    return a, b, c, d
+
+
+def _style(textpage: int, index: int, text_object: int, fonts: dict[int, tuple[bool, bool, float]], rotation: int) -> _Style:
+    matrix = raw.FS_MATRIX()
+    _get_char_matrix(textpage, index, ctypes.byref(matrix))
+    scale = math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c)) or 1.0
+    size = _get_font_size(textpage, index) * scale
+    font = _get_font(text_object)
+    bold, italic, descent = _font_facts(font, fonts) if font else (False, False, DEFAULT_DESCENT)
+    red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
+    color = None
+    if _get_fill(text_object, ctypes.byref(red), ctypes.byref(green), ctypes.byref(blue), ctypes.byref(alpha)):
+        color = (red.value / 255, green.value / 255, blue.value / 255)
+    a, b, c, d = _displayed(matrix, rotation)
+    upright = abs(b) < 1e-6 and abs(c) < 1e-6 and a * d > 0
+    return _Style(size, descent * size, bold, italic, color, upright, bool(_has_map_error(textpage, index)))
+
+
+def _character(code: int) -> str | None:
+    """The text of a character code, or None for codes that stand for no character.
+
+    PDFium reports a missing Unicode mapping with the font's own code, which
+    for simple fonts is the intended ASCII character (LaTeX's "+", "#", "§"):
+    it is kept, as pdfminer keeps it; control codes and surrogates are not.
+    """
+    if code == LINE_END_HYPHEN:
+        return "-"
+    if code < 0x20 or 0xD800 <= code < 0xE000 or code >= 0x110000 or code in (0x7F, 0xFFFD, 0xFFFE, 0xFFFF):
+        return None
+    return chr(code)
+
+
+def _glyphs(text_page: pdfium.PdfTextPage, transform: _Transform) -> tuple[list[Glyph], int]:
+    """Every drawn character of the page in content-stream order, and how many have no Unicode mapping."""
+    count = raw.FPDFText_CountChars(text_page)
+    textpage = ctypes.cast(text_page.raw, _VOID).value
+    styles: dict[int, _Style] = {}
+    fonts: dict[int, tuple[bool, bool, float]] = {}
+    rect = raw.FS_RECTF()
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    rect_ref, x_ref, y_ref = ctypes.byref(rect), ctypes.byref(origin_x), ctypes.byref(origin_y)
+    straight = transform.rotation == 0
+    glyphs: list[Glyph] = []
+    unmapped: list[int] = []  # glyphs whose code PDFium could not map to Unicode
+    unreadable = 0
+    last_box: tuple[float, float, float, float, int] | None = None
+    for index in range(count):
+        text_object = _get_text_object(textpage, index)
+        if not text_object:
+            continue  # a line break PDFium generated
+        code = _get_unicode(textpage, index)
+        if code in GENERATED_CANDIDATES and _is_generated(textpage, index):
+            continue  # a space PDFium generated from a gap: words break by our rules
+        if PRIVATE_USE_START <= code <= PRIVATE_USE_END or code >= SUPPLEMENTARY_PRIVATE_USE:
+            continue  # an icon font's glyph
+        style = styles.get(text_object)
+        if style is None:
+            style = styles[text_object] = _style(textpage, index, text_object, fonts, transform.rotation)
+        text = _character(code)
+        if text is None:
+            if code in TEX_LIGATURES and _has_map_error(textpage, index):
+                text = TEX_LIGATURES[code]
+            else:
+                unreadable += 1
+                text = UNREADABLE_GLYPH
+        elif style.unmapped and _has_map_error(textpage, index):
+            unmapped.append(len(glyphs))
+        _get_loose_box(textpage, index, rect_ref)
+        box = (rect.left, rect.right, rect.bottom, rect.top, text_object)
+        if box == last_box:
+            # PDFium spells a ligature glyph as several characters sharing its box.
+            glyphs[-1] = glyphs[-1]._replace(text=glyphs[-1].text + text)
+            continue
+        last_box = box
+        if style.upright and straight:
+            _get_origin(textpage, index, x_ref, y_ref)
+            bottom = transform.height - (origin_y.value + style.descent - transform.bottom)
+            x0, x1 = rect.left - transform.left, rect.right - transform.left
+            glyphs.append(Glyph(text, x0, bottom - style.size, x1, bottom, style.size, style.bold, style.italic, style.color, True))
+        else:
+            x0, top, x1, bottom = transform.box(rect.left, rect.bottom, rect.right, rect.top)
+            glyphs.append(Glyph(text, x0, top, x1, bottom, style.size, style.bold, style.italic, style.color, style.upright))
+    if unmapped and len(unmapped) * 2 >= len(glyphs):
+        # Most of the page has no Unicode map (a CID font without ToUnicode):
+        # the codes are glyph ids, not text, as pdfminer's "(cid:N)" says.
+        for position in unmapped:
+            glyphs[position] = glyphs[position]._replace(text=UNREADABLE_GLYPH)
+        unreadable += len(unmapped)
+    return glyphs, unreadable
+
+
+def _uri(document: pdfium.PdfDocument, action: object) -> str:
+    length = raw.FPDFAction_GetURIPath(document, action, None, 0)
+    if length <= 1:
+        return ""
+    buffer = ctypes.create_string_buffer(length)
+    raw.FPDFAction_GetURIPath(document, action, buffer, length)
+    return buffer.value.decode("latin-1", "replace")
+
+
+def _links(document: pdfium.PdfDocument, page: pdfium.PdfPage, transform: _Transform) -> tuple[PageLink, ...]:
+    links = []
+    position = ctypes.c_int(0)
+    link = raw.FPDF_LINK()
+    while raw.FPDFLink_Enumerate(page, ctypes.byref(position), ctypes.byref(link)):
+        action = raw.FPDFLink_GetAction(link)
+        if not action or raw.FPDFAction_GetType(action) != raw.PDFACTION_URI:
+            continue
+        uri = _uri(document, action)
+        area = raw.FS_RECTF()
+        if uri and raw.FPDFLink_GetAnnotRect(link, ctypes.byref(area)):
+            x0, top, x1, bottom = transform.box(area.left, area.bottom, area.right, area.top)
+            links.append(PageLink(uri=uri, box=Box(x0=x0, top=top, x1=x1, bottom=bottom)))
+    return tuple(links)
+
+
+def _is_rectangle(path: object) -> bool:
+    """A path of one move and three or four straight lines: the shapes pdfplumber calls rects."""
+    segments = raw.FPDFPath_CountSegments(path)
+    if segments not in (4, 5):
+        return False
+    return all(raw.FPDFPathSegment_GetType(raw.FPDFPath_GetPathSegment(path, i)) != raw.FPDF_SEGMENT_BEZIERTO for i in range(segments))
+
+
+def _walk_objects(parent: object, count: int, get: object, rects: list[FilledRect], transform: _Transform) -> int:
+    """Collect filled rectangles, and count images, in these objects and the forms they contain."""
+    images = 0
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    for index in range(count):
+        obj = get(parent, index)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_IMAGE:
+            images += 1
+        elif kind == raw.FPDF_PAGEOBJ_FORM:
+            images += _walk_objects(obj, raw.FPDFFormObj_CountObjects(obj), raw.FPDFFormObj_GetObject, rects, transform)
+        elif kind == raw.FPDF_PAGEOBJ_PATH:
+            if not raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke)) or not fill_mode.value or not _is_rectangle(obj):
+                continue
+            left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+            if not raw.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)):
+                continue
+            red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
+            color = None
+            if raw.FPDFPageObj_GetFillColor(obj, ctypes.byref(red), ctypes.byref(green), ctypes.byref(blue), ctypes.byref(alpha)):
+                color = (red.value / 255, green.value / 255, blue.value / 255)
+            x0, y0, x1, y1 = transform.box(left.value, bottom.value, right.value, top.value)
+            rects.append(FilledRect(box=Box(x0=x0, top=y0, x1=x1, bottom=y1), color=color))
+    return images
+
+
+def _transform(page: pdfium.PdfPage) -> _Transform:
+    left, bottom, right, top = page.get_bbox()
+    return _Transform(left, bottom, right - left, top - bottom, page.get_rotation() % 360)
+
+
+def page_words(document: pdfium.PdfDocument, page: pdfium.PdfPage, number: int) -> PageWords:
+    """Read one PDFium page into the engine-neutral model."""
+    transform = _transform(page)
+    textpage = page.get_textpage()
+    try:
+        glyphs, unreadable = _glyphs(textpage, transform)
+    finally:
+        textpage.close()
+    rects: list[FilledRect] = []
+    images = _walk_objects(page.raw, raw.FPDFPage_CountObjects(page), raw.FPDFPage_GetObject, rects, transform)
+    width, height = transform.size
+    return PageWords(
+        number=number,
+        width=width,
+        height=height,
+        words=tuple(assemble_words(glyphs, number)),
+        links=_links(document, page, transform),
+        rects=tuple(rects),
+        image_count=images,
+        char_count=len(glyphs),
+        unreadable_chars=unreadable,
+    )
+
+
+def iter_pages(path: Path, max_pages: int) -> Iterator[PageWords]:
+    document = open_pdf(path)
+    try:
+        for index in range(min(len(document), max_pages)):
+            page = document[index]
+            try:
+                yield page_words(document, page, index + 1)
+            finally:
+                page.close()
+    finally:
+        document.close()
