@@ -1,0 +1,1 @@
+"""Benchmark inputs and peer baselines: a generated set of fictional resumes and two naive readers to compare against."""
