@@ -9,6 +9,7 @@ so a re-ranked run orders candidates exactly as a fresh one would.
 from __future__ import annotations
 
 import datetime
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,16 +21,15 @@ from pydantic import ValidationError
 from screener.discover import Discovery, Skipped, discover
 from screener.document import Document, SectionKind, Status
 from screener.errors import ConfigError, DocumentError
-from screener.evidence import EvidenceExtractor, build_extractor
 from screener.evidence.model import EvidenceItem
+from screener.ingest.engines import DEFAULT_ENGINE
 from screener.ingest.limits import Limits
-from screener.ingest.pdf import DEFAULT_ENGINE
-from screener.ingest.reader import read_document
 from screener.results import CandidateResult, DocumentOutcome, OutlineEntry, OutlineSection
+from screener.runner import load_taxonomy_cached, open_cache
 from screener.scoring import CandidateScores, score_candidate
 from screener.scoring.model import AI_PROFILE, ML_PROFILE
 from screener.taxonomy import RoleProfile, Taxonomy, load_taxonomy
-from screener.vocabulary import Vocabulary, load_vocabulary
+from screener.worker import CandidateTask, RunSettings
 
 RankingRole = Literal["ai_engineer", "ml_engineer", "best"]
 RANKING_ROLES: tuple[str, ...] = ("ai_engineer", "ml_engineer", "best")
@@ -55,6 +55,7 @@ class ScreenRun:
     started: str = ""
     finished: str = ""
     seconds: float = 0.0
+    stats: dict = field(default_factory=dict)  # timings, cache hits, workers' peak memory
 
     def frame(self):  # type: ignore[no-untyped-def]
         """The ranking as a pandas DataFrame, columns in the order of DESIGN §3."""
@@ -173,59 +174,43 @@ def rank_results(results: list[CandidateResult], role: str) -> list[CandidateRes
     return [r.model_copy(update={"rank": index + 1}) for index, r in enumerate(ok)] + [r.model_copy(update={"rank": None}) for r in failed]
 
 
-class Screener:
-    """Reads and scores candidates; build once, call for every candidate (the pipeline is built once)."""
+def _document_outcome(relative: str, doc: Document | DocumentError) -> DocumentOutcome:
+    if isinstance(doc, DocumentError):
+        return DocumentOutcome(source=relative, status=doc.status, error=doc.message)
+    return DocumentOutcome(
+        source=relative,
+        status=Status.OK,
+        sha256=doc.sha256,
+        format=doc.format,
+        pages=doc.layout.pages or 1,
+        multi_column=bool(doc.layout.multi_column_pages),
+        warnings=doc.warnings,
+        outline=_outline(doc),
+    )
 
-    def __init__(
-        self,
-        taxonomy: Taxonomy,
-        profiles: dict[str, RoleProfile],
-        *,
-        as_of: datetime.date,
-        role: str = "best",
-        engine: str = DEFAULT_ENGINE,
-        limits: Limits | None = None,
-        vocab: Vocabulary | None = None,
-    ) -> None:
-        self.taxonomy = taxonomy
-        self.profiles = profiles
-        self.as_of = as_of
-        self.role = role
-        self.engine = engine
-        self.limits = limits or Limits()
-        self.vocab = vocab or load_vocabulary()
-        self.extractor = EvidenceExtractor(build_extractor(taxonomy))
 
-    def candidate(self, candidate_id: str, source: str, documents: list[tuple[Path, str]]) -> CandidateResult:
-        outcomes: list[DocumentOutcome] = []
-        docs: list[Document] = []
-        for path, relative in documents:
-            try:
-                doc = read_document(path, self.vocab, engine=self.engine, limits=self.limits, source=relative)
-            except DocumentError as exc:
-                outcomes.append(DocumentOutcome(source=relative, status=exc.status, error=exc.message))
-                continue
-            docs.append(doc)
-            outcomes.append(
-                DocumentOutcome(
-                    source=relative,
-                    status=Status.OK,
-                    sha256=doc.sha256,
-                    format=doc.format,
-                    pages=doc.layout.pages or 1,
-                    multi_column=bool(doc.layout.multi_column_pages),
-                    warnings=doc.warnings,
-                    outline=_outline(doc),
-                )
-            )
-        if not docs:
-            first = next((o for o in outcomes if o.status is not Status.OK), None)
-            status = first.status if first else Status.ERROR
-            error = (first.error if len(outcomes) == 1 else f"{first.source}: {first.error}") if first else "no supported documents"
-            return CandidateResult(candidate_id=candidate_id, source=source, status=status, error=error, documents=tuple(outcomes), ranking_role=self.role)
-        evidence = tuple(item for doc in docs for item in self.extractor.document(doc))
-        result = CandidateResult(candidate_id=candidate_id, source=source, status=Status.OK, documents=tuple(outcomes), evidence=evidence)
-        return finish_result(result, self.taxonomy, self.profiles, self.as_of, self.role, document_flags(docs))
+def assemble_result(
+    task: CandidateTask, documents: list[tuple[str, Document | DocumentError]], evidence: list[EvidenceItem], settings: RunSettings
+) -> CandidateResult:
+    """A candidate's result from its read (or failed) documents and their evidence, scored."""
+    outcomes = [_document_outcome(relative, doc) for relative, doc in documents]
+    docs = [doc for _, doc in documents if isinstance(doc, Document)]
+    if not docs:
+        return failed_result(task, outcomes=outcomes, role=settings.role)
+    result = CandidateResult(candidate_id=task.candidate_id, source=task.source, status=Status.OK, documents=tuple(outcomes), evidence=tuple(evidence))
+    return finish_result(result, settings.taxonomy, settings.profiles, settings.as_of, settings.role, document_flags(docs))
+
+
+def failed_result(
+    task: CandidateTask, *, outcomes: list[DocumentOutcome] | None = None, status: Status = Status.ERROR, message: str = "", role: str = "best"
+) -> CandidateResult:
+    """A candidate none of whose documents could be read: the first failure speaks for it."""
+    if outcomes is None:
+        outcomes = [DocumentOutcome(source=relative, status=status, error=message) for _, relative, _ in task.documents]
+    first = next((o for o in outcomes if o.status is not Status.OK), None)
+    status = first.status if first else Status.ERROR
+    error = (first.error if len(outcomes) == 1 else f"{first.source}: {first.error}") if first else "no supported documents"
+    return CandidateResult(candidate_id=task.candidate_id, source=task.source, status=status, error=error, documents=tuple(outcomes), ranking_role=role)
 
 
 def _now() -> str:
@@ -241,42 +226,75 @@ def screen(
     as_of: datetime.date | None = None,
     engine: str = DEFAULT_ENGINE,
     limits: Limits | None = None,
+    workers: int | None = None,
+    cache: bool = True,
+    cache_dir: Path | None = None,
+    out_dir: Path | None = None,
+    progress: str | None = "quiet",
 ) -> ScreenRun:
-    """Screen every candidate under ``input_path`` (DESIGN §2); nothing is written.
+    """Screen every candidate under ``input_path`` (DESIGN §2).
 
     ``as_of`` is the date recency is measured from (today by default).
-    ``ScreenRun.results`` are in rank order; ``ScreenRun.frame()`` is the
-    ranking as a DataFrame.
+    ``workers``: processes that read files (default: one per core; 0 reads
+    in this process). ``cache``/``cache_dir``: the content-addressed cache
+    (default: the user's cache directory). With ``out_dir`` every output is
+    written there as candidates finish and ``ScreenRun.results`` hold each
+    candidate without its evidence, so memory stays flat on any folder;
+    without it nothing is written and results are whole. ``progress`` is
+    ``bar``, ``lines``, ``quiet`` or None (a bar on a terminal, lines
+    otherwise). ``ScreenRun.results`` are in rank order; ``ScreenRun.frame()``
+    is the ranking as a DataFrame.
     """
+    from screener.runner import run_batch
+
     _check_role(role)
     input_path = Path(input_path)
     started, clock = _now(), time.perf_counter()
-    taxonomy = load_taxonomy(list(taxonomy_files))
+    store = open_cache(cache_dir) if cache else None
+    taxonomy = load_taxonomy_cached(list(taxonomy_files), store)
     profiles = profiles_for(taxonomy, profile)
     as_of = as_of or datetime.date.today()
+    limits = limits or Limits()
     found = discover(input_path)
-    screener = Screener(taxonomy, profiles, as_of=as_of, role=role, engine=engine, limits=limits)
-    results = [screener.candidate(c.candidate_id, c.source, c.sources(input_path)) for c in found.candidates]
-    return ScreenRun(
-        results=rank_results(results, role),
+    settings = RunSettings(
+        taxonomy=taxonomy,
+        profiles=profiles,
+        as_of=as_of,
+        role=role,
+        engine=engine,
+        limits=limits,
+        cache_dir=store.directory if store else None,
+        render=out_dir is not None,
+    )
+    workers = (os.cpu_count() or 1) if workers is None else workers
+    batch = run_batch(found, input_path, settings, store=store, workers=workers, out_dir=out_dir, progress=progress)
+    options = {
+        "role": role,
+        "engine": engine,
+        "taxonomy": [str(p) for p in taxonomy_files],
+        "profile": str(profile) if profile else None,
+        "as_of": as_of.isoformat(),
+        "limits": limits.model_dump(),
+        "workers": workers,
+        "cache": str(store.directory) if store else None,
+    }
+    run = ScreenRun(
+        results=rank_results(batch.results, role),
         role=role,
         taxonomy=taxonomy,
         profiles=profiles,
         as_of=as_of,
         input_path=input_path,
         discovery=found,
-        options={
-            "role": role,
-            "engine": engine,
-            "taxonomy": [str(p) for p in taxonomy_files],
-            "profile": str(profile) if profile else None,
-            "as_of": as_of.isoformat(),
-            "limits": (limits or Limits()).model_dump(),
-        },
+        options=options,
         started=started,
         finished=_now(),
         seconds=round(time.perf_counter() - clock, 3),
+        stats=batch.stats,
     )
+    if out_dir is not None:
+        batch.writer.finish(run)
+    return run
 
 
 def rescore(

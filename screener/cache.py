@@ -181,6 +181,10 @@ class Cache:
         _INSTANCES.add(self)
 
     @property
+    def directory(self) -> Path:
+        return self._dir
+
+    @property
     def path(self) -> Path:
         """The database file."""
         return self._path

@@ -17,10 +17,8 @@ from screener import __version__
 from screener.batch import rank_run, screen
 from screener.discover import discover
 from screener.errors import DocumentError, ScreenerError
-from screener.evidence import EvidenceExtractor, build_extractor, views
+from screener.ingest.engines import DEFAULT_ENGINE, ENGINE_NAMES
 from screener.ingest.limits import DEFAULT_MAX_PAGES, DEFAULT_TIME_LIMIT, Limits
-from screener.ingest.pdf import DEFAULT_ENGINE, ENGINES
-from screener.ingest.reader import read_document
 from screener.outline import outline, summary
 from screener.outputs import write_outputs
 from screener.taxonomy import Taxonomy, TaxonomyError, load_taxonomy, show
@@ -43,7 +41,7 @@ def _limits(time_limit: float, max_pages: int) -> Limits:
 
 engine_option = click.option(
     "--engine",
-    type=click.Choice(sorted(ENGINES)),
+    type=click.Choice(sorted(ENGINE_NAMES)),
     default=DEFAULT_ENGINE,
     show_default=True,
     help="PDF extraction engine.",
@@ -87,6 +85,8 @@ def parse(path: Path, fmt: str, engine: str, time_limit: float, max_pages: int) 
       screener parse resume.pdf --format text
       screener parse samples/resumes
     """
+    from screener.ingest.reader import read_document
+
     try:
         vocab = load_vocabulary()
         limits = _limits(time_limit, max_pages)
@@ -108,6 +108,8 @@ def parse(path: Path, fmt: str, engine: str, time_limit: float, max_pages: int) 
 
 def _survey(folder: Path, vocab, engine: str, limits: Limits) -> int:  # type: ignore[no-untyped-def]
     """Print a per-candidate summary of a folder; 0 when anything was read."""
+    from screener.ingest.reader import read_document
+
     found = discover(folder)
     read = 0
     for candidate in found.candidates:
@@ -146,6 +148,9 @@ def explain(path: Path, fmt: str, engine: str, time_limit: float, max_pages: int
       screener explain resume.pdf
       screener explain resume.txt --format json
     """
+    from screener.evidence import EvidenceExtractor, build_extractor, views
+    from screener.ingest.reader import read_document
+
     loaded = _load_taxonomy(taxonomy_files)
     try:
         doc = read_document(path, load_vocabulary(), engine=engine, limits=_limits(time_limit, max_pages))
@@ -203,11 +208,12 @@ def _print_run(run, out_dir: Path, top: int = TOP_ROWS) -> None:  # type: ignore
     click.echo(f"review:  {out_dir / 'index.html'}")
 
 
-def _run_and_write(make_run, out_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    """Run, write every output, print the top of the ranking; exit 0, or 1 when nothing could be screened."""
+def _run_and_write(make_run, out_dir: Path, *, write: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """Run, write every output (unless the run wrote its own), print the top of the ranking; exit 0, or 1 when nothing could be screened."""
     try:
         run = make_run()
-        write_outputs(run, out_dir)
+        if write:
+            write_outputs(run, out_dir)
     except TaxonomyError as exc:
         _report_taxonomy(exc)
     except ScreenerError as exc:
@@ -228,6 +234,12 @@ def _run_and_write(make_run, out_dir: Path) -> None:  # type: ignore[no-untyped-
 @engine_option
 @time_limit_option
 @max_pages_option
+@click.option("--workers", type=click.IntRange(min=0), default=None, help="Worker processes that read files (default: one per core; 0 reads in this process).")
+@click.option(
+    "--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Cache folder (default: the user's cache directory)."
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 def screen_command(
     input_path: Path,
     out_dir: Path,
@@ -238,6 +250,10 @@ def screen_command(
     engine: str,
     time_limit: float,
     max_pages: int,
+    workers: int | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    quiet: bool,
 ) -> None:  # type: ignore[no-untyped-def]
     """Screen a folder of resumes: a ranked CSV, a fit report per candidate and a review page.
 
@@ -246,10 +262,15 @@ def screen_command(
     Exit code 0 when the run completed, 1 when nothing could be screened,
     2 for a usage or configuration error.
 
+    Files are read by one worker process per core; each file's parse and
+    evidence are cached by content, so a re-run over unchanged files parses
+    nothing. Progress goes to stderr.
+
     \b
     Examples:
       screener screen resumes/ --out out/
       screener screen resumes/ --out out/ --role ml_engineer --profile my_profile.yaml
+      screener screen resumes/ --out out/ --workers 4 --no-cache --quiet
     """
     out_dir = out_dir.resolve()
     if input_path.resolve() == out_dir or out_dir.is_relative_to(input_path.resolve()) and input_path.is_dir():
@@ -263,8 +284,14 @@ def screen_command(
             as_of=as_of.date() if as_of else None,
             engine=engine,
             limits=_limits(time_limit, max_pages),
+            workers=workers,
+            cache=not no_cache,
+            cache_dir=cache_dir,
+            out_dir=out_dir,
+            progress="quiet" if quiet else None,
         ),
         out_dir,
+        write=False,
     )
 
 
@@ -286,6 +313,65 @@ def rank_command(out_dir: Path, role: str | None, profile: Path | None, taxonomy
       screener rank out/ --profile senior_ai.yaml
     """
     _run_and_write(lambda: rank_run(out_dir, role=role, profile=profile, taxonomy_files=taxonomy_files or None), out_dir)
+
+
+@main.group()
+def cache() -> None:
+    """Look into or empty the cache of parsed documents, evidence and reports.
+
+    \b
+    Examples:
+      screener cache info
+      screener cache clear --cache /tmp/screener-cache
+    """
+
+
+cache_dir_option = click.option(
+    "--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Cache folder (default: the user's cache directory)."
+)
+
+
+def _open_cache(cache_dir: Path | None):  # type: ignore[no-untyped-def]
+    from screener.cache import Cache, CacheUnavailable, default_cache_dir
+
+    try:
+        return Cache(cache_dir or default_cache_dir())
+    except CacheUnavailable as exc:
+        raise ConfigProblem(str(exc)) from None
+
+
+@cache.command("info")
+@cache_dir_option
+def cache_info(cache_dir: Path | None) -> None:
+    """Where the cache is, what it holds and how much disk it takes.
+
+    \b
+    Examples:
+      screener cache info
+      screener cache info --cache /tmp/screener-cache
+    """
+    with _open_cache(cache_dir) as store:
+        info = store.info()
+    click.echo(f"cache: {info.path}")
+    for kind, count in sorted(info.entries.items()):
+        click.echo(f"  {kind:10s} {count:8d} entries")
+    click.echo(f"stored {info.payload_bytes / 1e6:.1f} MB (compressed), {info.file_bytes / 1e6:.1f} MB on disk")
+
+
+@cache.command("clear")
+@cache_dir_option
+def cache_clear(cache_dir: Path | None) -> None:
+    """Delete every entry; the next run parses everything again.
+
+    \b
+    Examples:
+      screener cache clear
+      screener cache clear --cache /tmp/screener-cache
+    """
+    with _open_cache(cache_dir) as store:
+        removed = store.clear()
+        path = store.path
+    click.echo(f"removed {removed} entries from {path}")
 
 
 @main.group()

@@ -71,20 +71,36 @@ def ranking_frame(results: list[CandidateResult]) -> pd.DataFrame:
     return frame
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` so that ``path`` holds either the old or the new content."""
+def atomic_write(path: Path, data: str | bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` so that ``path`` holds either the old or the new content.
+
+    ``durable`` also flushes the bytes to disk before the rename, so a power
+    cut cannot leave an empty file either; the run-level files pay for it,
+    per-candidate reports (thousands of them, and rebuilt by a re-run) do not.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_if_changed(path: Path, payload: bytes, *, durable: bool = False) -> None:
+    """Leave a file that already holds exactly ``payload`` alone: a re-run rewrites nothing it need not."""
+    try:
+        if path.stat().st_size == len(payload) and path.read_bytes() == payload:
+            return
+    except OSError:
+        pass
+    atomic_write(path, payload, durable=durable)
 
 
 def ranking_csv(results: list[CandidateResult]) -> str:
@@ -92,7 +108,27 @@ def ranking_csv(results: list[CandidateResult]) -> str:
 
 
 def result_json(result: CandidateResult) -> str:
-    return json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2)
+    """The candidate's whole result; its rank lives in ranking.csv and index.html, which see every candidate."""
+    return result.model_dump_json(indent=2, exclude={"rank"})
+
+
+def render_candidate(result: CandidateResult) -> dict[str, str]:
+    """A candidate's three reports, by path relative to the output folder.
+
+    They depend on this candidate alone, so they are rendered as soon as it is
+    screened, in whichever worker screened it, and a cached copy stays valid
+    however the rest of the folder changes.
+    """
+    from screener.reports.html import render_html
+    from screener.reports.markdown import render_markdown
+
+    unranked = result.model_copy(update={"rank": None}) if result.rank is not None else result
+    name = result.candidate_id
+    return {
+        f"candidates/{name}.json": result_json(unranked),
+        f"candidates/{name}.md": render_markdown(unranked),
+        f"candidates/{name}.html": render_html(unranked),
+    }
 
 
 def manifest(run, files: dict[str, str]) -> dict:  # type: ignore[no-untyped-def]
@@ -118,6 +154,7 @@ def manifest(run, files: dict[str, str]) -> dict:  # type: ignore[no-untyped-def
         "started": run.started,
         "finished": run.finished,
         "seconds": run.seconds,
+        "timings": getattr(run, "stats", {}),
         "counts": {"candidates": len(run.results), "by_status": statuses, "skipped": len(discovery.skipped) if discovery else 0},
         "inputs": inputs,
         "skipped": [s.model_dump(mode="json") for s in discovery.skipped] if discovery else [],
@@ -125,25 +162,35 @@ def manifest(run, files: dict[str, str]) -> dict:  # type: ignore[no-untyped-def
     }
 
 
+class OutputWriter:
+    """Writes a run into ``out_dir``: each candidate's reports as they come, the run's files at the end."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = Path(out_dir)
+        self.written: dict[str, str] = {}  # relative path -> sha256
+
+    def put(self, relative: str, content: str, *, durable: bool = False) -> None:
+        payload = content.encode("utf-8")
+        write_if_changed(self.out_dir / relative, payload, durable=durable)
+        self.written[relative] = hashlib.sha256(payload).hexdigest()
+
+    def write_candidate(self, result: CandidateResult, files: dict[str, str]) -> None:
+        for relative, content in (files or render_candidate(result)).items():
+            self.put(relative, content)
+
+    def finish(self, run) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        """ranking.csv, index.html and run.json, flushed to disk; returns {relative path: sha256}."""
+        from screener.index_page import RunSummary, render_index
+
+        self.put("ranking.csv", ranking_csv(run.results), durable=True)
+        self.put("index.html", render_index(run.results, RunSummary.from_run(run)), durable=True)
+        self.put("run.json", json.dumps(manifest(run, dict(sorted(self.written.items()))), ensure_ascii=False, indent=2), durable=True)
+        return self.written
+
+
 def write_outputs(run, out_dir: Path) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """Write every output of ``run`` into ``out_dir``; returns {relative path: sha256}."""
-    from screener.index_page import RunSummary, render_index
-    from screener.reports.html import render_html
-    from screener.reports.markdown import render_markdown
-
-    out_dir = Path(out_dir)
-    written: dict[str, str] = {}
-
-    def put(relative: str, content: str) -> None:
-        atomic_write(out_dir / relative, content)
-        written[relative] = hashlib.sha256(content.encode("utf-8")).hexdigest()
-
+    """Write every output of a finished ``run`` (results in memory, as ``screener rank`` has them)."""
+    writer = OutputWriter(out_dir)
     for result in run.results:
-        put(f"candidates/{result.candidate_id}.json", result_json(result))
-        put(f"candidates/{result.candidate_id}.md", render_markdown(result))
-        put(f"candidates/{result.candidate_id}.html", render_html(result))
-    put("ranking.csv", ranking_csv(run.results))
-    summary = RunSummary.from_run(run)
-    put("index.html", render_index(run.results, summary))
-    put("run.json", json.dumps(manifest(run, written), ensure_ascii=False, indent=2))
-    return written
+        writer.write_candidate(result, render_candidate(result))
+    return writer.finish(run)

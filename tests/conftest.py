@@ -14,6 +14,14 @@ SHARED = Path(os.environ.get("SCREENER_SHARED", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory) -> Path:
+    """Every test run gets its own cache: nothing is read from or left in the user's."""
+    folder = tmp_path_factory.mktemp("screener-cache")
+    os.environ["SCREENER_CACHE_DIR"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def vocab() -> Vocabulary:
     return load_vocabulary()

@@ -17,17 +17,18 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from screener.document import Document, LayoutInfo, Link, Status
 from screener.errors import DocumentError
 from screener.ingest import pdfium_engine, pdfplumber_engine
+from screener.ingest.engines import DEFAULT_ENGINE
 from screener.ingest.limits import Limits, time_limit
 from screener.ingest.words import PageWords
 from screener.layout.page_lines import page_lines
 from screener.structure.builder import build_document
 from screener.structure.links import classify, normalise_url
 from screener.structure.source import SourceLine
+from screener.timing import NO_CLOCK, StageClock
 from screener.vocabulary import Vocabulary
 
 PageReader = Callable[[Path, int], Iterator[PageWords]]
 ENGINES: dict[str, PageReader] = {pdfium_engine.NAME: pdfium_engine.iter_pages, pdfplumber_engine.NAME: pdfplumber_engine.iter_pages}
-DEFAULT_ENGINE = pdfium_engine.NAME
 #: The engine that gets a file the first one could not open.
 FALLBACK_ENGINE = {pdfium_engine.NAME: pdfplumber_engine.NAME}
 
@@ -159,8 +160,27 @@ def pdf_lines(pages: list[PageWords]) -> tuple[list[SourceLine], LayoutInfo]:
     return lines, info
 
 
+def _pages(path: Path, engine: str, limits: Limits) -> tuple[list[PageWords], list[str]]:
+    try:
+        return _read_pages(path, ENGINES[engine], limits)
+    except DocumentError as exc:
+        if exc.status is not Status.CORRUPT or engine not in FALLBACK_ENGINE:
+            raise
+    # Engines forgive different damage; the other one gets its chance.
+    pages, warnings = _read_pages(path, ENGINES[FALLBACK_ENGINE[engine]], limits)
+    warnings.append(f"read with {FALLBACK_ENGINE[engine]}: {engine} could not open the file")
+    return pages, warnings
+
+
 def read_pdf(
-    path: Path, vocab: Vocabulary, *, engine: str = DEFAULT_ENGINE, limits: Limits | None = None, source: str | None = None, sha256: str = ""
+    path: Path,
+    vocab: Vocabulary,
+    *,
+    engine: str = DEFAULT_ENGINE,
+    limits: Limits | None = None,
+    source: str | None = None,
+    sha256: str = "",
+    clock: StageClock = NO_CLOCK,
 ) -> Document:
     """Parse a PDF into a Document, or raise DocumentError with a status."""
     limits = limits or Limits()
@@ -168,24 +188,20 @@ def read_pdf(
         raise DocumentError(Status.ERROR, f"unknown PDF engine {engine!r} (choose from {', '.join(sorted(ENGINES))})")
     _check_header(path, limits)
     with time_limit(limits.time_limit, "reading the PDF"):
-        try:
-            pages, warnings = _read_pages(path, ENGINES[engine], limits)
-        except DocumentError as exc:
-            if exc.status is not Status.CORRUPT or engine not in FALLBACK_ENGINE:
-                raise
-            # Engines forgive different damage; the other one gets its chance.
-            pages, warnings = _read_pages(path, ENGINES[FALLBACK_ENGINE[engine]], limits)
-            warnings.append(f"read with {FALLBACK_ENGINE[engine]}: {engine} could not open the file")
-        _check_text(pages, truncated=len(pages) >= limits.max_pages)
-        lines, info = pdf_lines(pages)
-        return build_document(
-            lines,
-            source=source or path.name,
-            format="pdf",
-            vocab=vocab,
-            engine=engine,
-            sha256=sha256,
-            annotation_links=_annotation_links(pages, vocab),
-            layout=info,
-            warnings=tuple(warnings),
-        )
+        with clock.stage("extract"):
+            pages, warnings = _pages(path, engine, limits)
+            _check_text(pages, truncated=len(pages) >= limits.max_pages)
+        with clock.stage("layout"):
+            lines, info = pdf_lines(pages)
+        with clock.stage("structure"):
+            return build_document(
+                lines,
+                source=source or path.name,
+                format="pdf",
+                vocab=vocab,
+                engine=engine,
+                sha256=sha256,
+                annotation_links=_annotation_links(pages, vocab),
+                layout=info,
+                warnings=tuple(warnings),
+            )

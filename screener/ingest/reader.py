@@ -18,6 +18,7 @@ from screener.ingest.pdf import DEFAULT_ENGINE, read_pdf
 from screener.structure.builder import build_document
 from screener.structure.links import classify
 from screener.structure.source import SourceLine
+from screener.timing import NO_CLOCK, StageClock
 from screener.vocabulary import Vocabulary
 
 SUPPORTED_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
@@ -54,22 +55,29 @@ def read_document(
     engine: str = DEFAULT_ENGINE,
     limits: Limits | None = None,
     source: str | None = None,
+    sha256: str | None = None,
+    clock: StageClock = NO_CLOCK,
 ) -> Document:
-    """Read and structure one file; raise DocumentError with a status on failure."""
+    """Read and structure one file; raise DocumentError with a status on failure.
+
+    ``sha256`` is the file's digest when the caller has it already.
+    """
     limits = limits or Limits()
     path = Path(path)
     try:
         if not path.is_file():
             raise DocumentError(Status.ERROR, "the file does not exist or is not a regular file")
         kind = format_of(path)
-        sha = file_sha256(path)
+        sha = sha256 or file_sha256(path)
         name = source or path.name
         if kind == "pdf":
-            return read_pdf(path, vocab, engine=engine, limits=limits, source=name, sha256=sha)
+            return read_pdf(path, vocab, engine=engine, limits=limits, source=name, sha256=sha, clock=clock)
         with time_limit(limits.time_limit, f"reading the {kind} file"):
-            lines, targets = _read_lines(kind, path, vocab, limits)
-            links = [Link(url=url, kind=classify(url, vocab), source="annotation") for url in targets]
-            return build_document(lines, source=name, format=kind, vocab=vocab, sha256=sha, annotation_links=links)
+            with clock.stage("extract"):
+                lines, targets = _read_lines(kind, path, vocab, limits)
+            with clock.stage("structure"):
+                links = [Link(url=url, kind=classify(url, vocab), source="annotation") for url in targets]
+                return build_document(lines, source=name, format=kind, vocab=vocab, sha256=sha, annotation_links=links)
     except DocumentError:
         raise
     except PermissionError:

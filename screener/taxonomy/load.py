@@ -204,6 +204,21 @@ def _merge_skill_files(sources: list[_Source], extra: list[_Source], problems: l
     return skills, origins
 
 
+def sources_digest(extra: list[Path] | tuple[Path, ...] = ()) -> str:
+    """The digest :attr:`Taxonomy.sha256` will have, from the files alone: no parsing, no validation."""
+    manifest, pillar_source, signal_source, skill_sources, role_sources = _bundled_sources()
+    digest = hashlib.sha256()
+    for source in [manifest, pillar_source, signal_source, *skill_sources, *role_sources]:
+        digest.update(source.name.encode() + b"\0" + source.text.encode() + b"\0")
+    for path in extra:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError:
+            text = ""  # load_taxonomy reports it
+        digest.update(str(path).encode() + b"\0" + text.encode() + b"\0")
+    return digest.hexdigest()
+
+
 def load_taxonomy(extra: list[Path] | tuple[Path, ...] = ()) -> Taxonomy:
     """The bundled taxonomy, extended or overridden by ``extra`` files; raises TaxonomyError."""
     problems: list[Problem] = []

@@ -1,0 +1,136 @@
+"""A pool of worker processes where one file's crash is that file's failure.
+
+``concurrent.futures.ProcessPoolExecutor`` breaks as a whole when a worker
+dies, which a segfaulting PDF library or the kernel's OOM killer will do;
+pebble's pool replaces the dead worker and fails only the task it held, and
+kills a task that outlives its hard time limit. On Linux the workers are
+forked from a parent that has already built the spaCy pipeline, so they
+start in milliseconds and share its memory; elsewhere each worker builds its
+own state in the initializer.
+
+Tasks are submitted as the caller produces them and no more than
+``max_in_flight`` are outstanding, so a folder of any size streams through
+with flat memory.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Generic, TypeVar
+
+from pebble import ProcessExpired, ProcessPool
+
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+
+#: Tasks kept outstanding per worker: enough to hide scheduling latency, few enough to bound memory.
+IN_FLIGHT_PER_WORKER = 4
+#: A worker is replaced after this many tasks, so a slow leak in a native library cannot grow without bound.
+TASKS_PER_WORKER = 500
+
+
+def fork_available() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def describe_exit(exitcode: int | None) -> str:
+    """'killed by SIGSEGV', 'exit code 3': how a worker process ended."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exit code {exitcode}"
+
+
+class WorkerPool(Generic[Task, Result]):
+    """Runs ``work(task)`` in worker processes; failures come back through ``on_failure``.
+
+    ``on_failure(task, kind, message)`` turns a task that did not return into
+    a result; ``kind`` is ``"timeout"``, ``"crash"`` or ``"error"``.
+    """
+
+    def __init__(
+        self,
+        work: Callable[[Task], Result],
+        on_failure: Callable[[Task, str, str], Result],
+        *,
+        workers: int,
+        initializer: Callable[..., None] | None = None,
+        initargs: tuple = (),
+    ) -> None:
+        self._work = work
+        self._on_failure = on_failure
+        self.workers = max(1, workers)
+        self._initializer = initializer
+        self._initargs = initargs
+        self._pool: ProcessPool | None = None
+        self._pending: dict[Future, tuple[Task, float | None]] = {}
+        self.max_in_flight = self.workers * IN_FLIGHT_PER_WORKER
+
+    def _start(self) -> ProcessPool:
+        if self._pool is None:
+            context = multiprocessing.get_context("fork" if fork_available() else "spawn")
+            initializer, initargs = (None, ()) if fork_available() else (self._initializer, self._initargs)
+            self._pool = ProcessPool(max_workers=self.workers, max_tasks=TASKS_PER_WORKER, initializer=initializer, initargs=initargs, context=context)
+        return self._pool
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._pending)
+
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
+
+    def submit(self, task: Task, timeout: float | None = None) -> list[tuple[Task, Result]]:
+        """Queue ``task`` (killed after ``timeout`` seconds); returns whatever finished while waiting for room."""
+        finished: list[tuple[Task, Result]] = []
+        while len(self._pending) >= self.max_in_flight:
+            finished.extend(self._collect())
+        future = self._start().schedule(self._work, args=(task,), timeout=timeout)
+        self._pending[future] = (task, timeout)
+        return finished
+
+    def drain(self) -> Iterator[tuple[Task, Result]]:
+        """Every remaining (task, result), as it finishes."""
+        while self._pending:
+            yield from self._collect()
+
+    def _collect(self) -> list[tuple[Task, Result]]:
+        done, _ = wait(list(self._pending), return_when=FIRST_COMPLETED)
+        finished = []
+        for future in done:
+            task, timeout = self._pending.pop(future)
+            finished.append((task, self._outcome(future, task, timeout)))
+        return finished
+
+    def _outcome(self, future: Future, task: Task, timeout: float | None) -> Result:
+        try:
+            return future.result()
+        except FutureTimeout:
+            return self._on_failure(task, "timeout", f"stopped after the hard limit of {timeout:g} s")
+        except ProcessExpired as exc:
+            return self._on_failure(task, "crash", f"the worker reading it stopped ({describe_exit(exc.exitcode)})")
+        except Exception as exc:  # noqa: BLE001 - a task's own failure is that task's row
+            return self._on_failure(task, "error", f"unexpected failure ({type(exc).__name__})")
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+    def __enter__(self) -> WorkerPool[Task, Result]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if exc_info[0] is not None and self._pool is not None:
+            self._pool.stop()
+            self._pool.join()
+            self._pool = None
+        self.close()

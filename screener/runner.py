@@ -1,0 +1,193 @@
+"""Running a batch: candidates streamed through the cache and the worker pool into the outputs.
+
+The parent process discovers candidates, hashes their files and asks the
+cache whether it has already screened those exact bytes with this code,
+knowledge and options; a candidate it has is written from the cache without
+starting a worker or importing spaCy. The rest go to the pool, at most a few
+per worker at a time, and each is written the moment it finishes, so memory
+stays flat however large the folder. Order never depends on scheduling:
+outputs are named by candidate and the ranking is sorted at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from screener.cache import Cache, CacheUnavailable, cache_key, default_cache_dir
+from screener.discover import Discovery
+from screener.document import Status
+from screener.fingerprint import code_digest
+from screener.ingest.reader import file_sha256
+from screener.parallel import WorkerPool
+from screener.progress import Progress
+from screener.results import CandidateResult
+from screener.taxonomy import Taxonomy, load_taxonomy
+from screener.taxonomy.load import sources_digest
+from screener.timing import StageClock
+from screener.worker import CandidateOutcome, CandidateScreener, CandidateTask, RunSettings, init_worker, install, peak_rss_kb, screen_in_worker
+
+log = logging.getLogger(__name__)
+
+#: The hard limit on one candidate, over its parse time limit per document: room for evidence, scoring and reports.
+HARD_LIMIT_FACTOR = 2.0
+HARD_LIMIT_SLACK = 10.0
+
+
+def open_cache(directory: Path | None = None) -> Cache | None:
+    """The cache in ``directory`` (default: the user's cache directory), or None when it cannot be used."""
+    try:
+        return Cache(directory or default_cache_dir())
+    except CacheUnavailable as exc:
+        log.warning("running without a cache: %s", exc)
+        return None
+
+
+def load_taxonomy_cached(files: list[Path], cache: Cache | None) -> Taxonomy:
+    """The taxonomy, validated once per content of its files and stored as a pickle in the user's own cache.
+
+    Validating 3,700 aliases and their spaCy patterns takes a second; a
+    re-run over unchanged files should not.
+    """
+    if cache is None:
+        return load_taxonomy(files)
+    key = cache_key("taxonomy", code_digest(("taxonomy",)), sources_digest(files))
+    stored = cache.get("taxonomy", key)
+    if stored is not None:
+        try:
+            return pickle.loads(stored)  # noqa: S301 - written by this program into the user's private cache
+        except Exception:  # noqa: BLE001 - a stale pickle is a miss
+            pass
+    taxonomy = load_taxonomy(files)
+    cache.put("taxonomy", key, pickle.dumps(taxonomy, protocol=pickle.HIGHEST_PROTOCOL))
+    return taxonomy
+
+
+def slim(result: CandidateResult) -> CandidateResult:
+    """What the ranking, the CSV, the index and run.json need: the result without its evidence and outline."""
+    documents = tuple(d.model_copy(update={"outline": ()}) for d in result.documents)
+    return result.model_copy(update={"evidence": (), "questions": (), "documents": documents})
+
+
+def make_task(candidate, input_path: Path, settings: RunSettings) -> CandidateTask:  # type: ignore[no-untyped-def]
+    documents = []
+    for path, relative in candidate.sources(input_path):
+        try:
+            sha = file_sha256(path)
+        except OSError:
+            sha = ""  # the worker reports the file's error
+        documents.append((str(path), relative, sha))
+    task = CandidateTask(candidate_id=candidate.candidate_id, source=candidate.source, documents=tuple(documents))
+    if settings.render:
+        task = CandidateTask(task.candidate_id, task.source, task.documents, settings.report_key(task.candidate_id, task.source, task.documents))
+    return task
+
+
+def _from_cache(cache: Cache | None, task: CandidateTask) -> CandidateOutcome | None:
+    if cache is None or not task.report_key or any(not sha for _, _, sha in task.documents):
+        return None
+    stored = cache.get("report", task.report_key)
+    if stored is None:
+        return None
+    try:
+        payload = json.loads(stored)
+        return CandidateOutcome(result=CandidateResult.model_validate_json(payload["result"]), files=payload["files"], cached=True)
+    except (ValueError, KeyError, ValidationError):
+        return None
+
+
+def _to_cache(cache: Cache | None, task: CandidateTask, outcome: CandidateOutcome) -> None:
+    worth_keeping = outcome.result.ok or outcome.result.status in (Status.NO_TEXT, Status.ENCRYPTED, Status.CORRUPT, Status.UNSUPPORTED)
+    if cache is None or outcome.cached or not task.report_key or outcome.files is None or not worth_keeping:
+        return
+    payload = {"result": slim(outcome.result).model_dump_json(), "files": outcome.files}
+    cache.put("report", task.report_key, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+
+
+@dataclass
+class BatchOutcome:
+    results: list[CandidateResult]
+    writer: object = None  # the OutputWriter, when writing
+    stats: dict = field(default_factory=dict)
+
+
+def _failure(settings: RunSettings):  # type: ignore[no-untyped-def]
+    from screener.batch import failed_result
+
+    def on_failure(task: CandidateTask, kind: str, message: str) -> CandidateOutcome:
+        status = Status.TIMEOUT if kind == "timeout" else Status.ERROR
+        result = failed_result(task, status=status, message=message, role=settings.role)
+        files = None
+        if settings.render:
+            from screener.outputs import render_candidate
+
+            files = render_candidate(result)
+        return CandidateOutcome(result=result, files=files)
+
+    return on_failure
+
+
+def run_batch(
+    found: Discovery, input_path: Path, settings: RunSettings, *, store: Cache | None, workers: int, out_dir: Path | None, progress: str | None
+) -> BatchOutcome:
+    """Screen every discovered candidate; write each one's reports as it finishes when ``out_dir`` is given."""
+    from screener.outputs import OutputWriter
+
+    writer = OutputWriter(out_dir) if out_dir is not None else None
+    local = CandidateScreener(settings)
+    clock = StageClock()
+    results: list[CandidateResult] = []
+    workers_rss: dict[int, int] = {}
+    counts = {"from_cache": 0, "screened": 0}
+
+    def accept(task: CandidateTask, outcome: CandidateOutcome) -> None:
+        _to_cache(store, task, outcome)
+        if writer is not None:
+            writer.write_candidate(outcome.result, outcome.files or {})
+        results.append(slim(outcome.result) if writer is not None else outcome.result)
+        clock.add(outcome.timings)
+        if outcome.pid:
+            workers_rss[outcome.pid] = max(workers_rss.get(outcome.pid, 0), outcome.max_rss_kb)
+        counts["from_cache" if outcome.cached else "screened"] += 1
+        meter.update(failed=not outcome.result.ok, cached=outcome.cached)
+
+    pool = None
+    if workers > 0:
+        pool = WorkerPool(screen_in_worker, _failure(settings), workers=workers, initializer=init_worker, initargs=(settings,))
+    hard_limit = settings.limits.time_limit * HARD_LIMIT_FACTOR + HARD_LIMIT_SLACK
+    meter = Progress(len(found.candidates), mode=progress)
+    try:
+        for candidate in found.candidates:
+            task = make_task(candidate, input_path, settings)
+            hit = _from_cache(store, task) if writer is not None else None
+            if hit is not None:
+                accept(task, hit)
+            elif pool is None:
+                accept(task, local.screen(task))
+            else:
+                if pool.in_flight == 0 and not pool.started:
+                    local.prepare()  # built once here, shared by every forked worker
+                    install(local)
+                for done_task, outcome in pool.submit(task, timeout=hard_limit * max(1, len(task.documents))):
+                    accept(done_task, outcome)
+        if pool is not None:
+            for done_task, outcome in pool.drain():
+                accept(done_task, outcome)
+    finally:
+        meter.close()
+        if pool is not None:
+            pool.close()
+    stats = {
+        "stage_ms": {name: round(ms, 1) for name, ms in clock.ms.items()},
+        "candidates_from_cache": counts["from_cache"],
+        "candidates_screened": counts["screened"],
+        "workers": workers,
+        "worker_peak_rss_mb": sorted(round(kb / 1024, 1) for kb in workers_rss.values()),
+        "parent_peak_rss_mb": round(peak_rss_kb() / 1024, 1),
+    }
+    return BatchOutcome(results=results, writer=writer, stats=stats)

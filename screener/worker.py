@@ -1,0 +1,211 @@
+"""One candidate, start to finish, in whichever process runs it: read, extract, score, render.
+
+A :class:`CandidateScreener` is built once per process; the spaCy pipeline
+inside it is built on first use, so a process that only meets cached
+documents never imports spaCy. Every document's parse and evidence go
+through the content-addressed cache: a document is parsed once per content,
+engine and parser code, and its evidence extracted once per taxonomy.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import resource
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import TypeAdapter, ValidationError
+
+from screener.cache import Cache, cache_key
+from screener.document import Document, Status
+from screener.errors import DocumentError
+from screener.evidence.model import EvidenceItem
+from screener.fingerprint import EVIDENCE_CODE, PARSE_CODE, code_digest, vocabulary_digest
+from screener.ingest.limits import Limits
+from screener.results import CandidateResult
+from screener.taxonomy import RoleProfile, Taxonomy
+from screener.timing import StageClock
+
+EVIDENCE_LIST = TypeAdapter(list[EvidenceItem])
+#: Failures worth remembering: the same bytes fail the same way. Timeouts and unexpected errors are retried.
+CACHEABLE_FAILURES = frozenset({Status.NO_TEXT, Status.ENCRYPTED, Status.CORRUPT, Status.UNSUPPORTED})
+
+
+@dataclass(frozen=True)
+class CandidateTask:
+    """What a worker needs to screen one candidate; small, so it pickles cheaply."""
+
+    candidate_id: str
+    source: str
+    documents: tuple[tuple[str, str, str], ...]  # (path, name relative to INPUT, sha256)
+    report_key: str = ""
+
+
+@dataclass
+class CandidateOutcome:
+    """A screened candidate: its result, its rendered reports when asked for, and what it cost."""
+
+    result: CandidateResult
+    files: dict[str, str] | None = None  # relative output path -> content
+    timings: dict[str, float] = field(default_factory=dict)
+    cached: bool = False
+    pid: int = 0
+    max_rss_kb: int = 0
+
+
+def peak_rss_kb() -> int:
+    """This process's peak resident memory, in KiB (Linux reports KiB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if os.uname().sysname == "Darwin" else peak
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything that decides a candidate's outputs, shared by the parent and every worker."""
+
+    taxonomy: Taxonomy
+    profiles: dict[str, RoleProfile]
+    as_of: datetime.date
+    role: str
+    engine: str
+    limits: Limits
+    cache_dir: Path | None = None
+    render: bool = True
+
+    def document_key(self, sha256: str) -> str:
+        return cache_key("document", code_digest(PARSE_CODE), vocabulary_digest(), self.engine, str(self.limits.max_pages), str(self.limits.max_bytes), sha256)
+
+    def evidence_key(self, document_key: str) -> str:
+        return cache_key("evidence", code_digest(EVIDENCE_CODE), self.taxonomy.sha256, document_key)
+
+    def report_key(self, candidate_id: str, source: str, documents: tuple[tuple[str, str, str], ...]) -> str:
+        """Everything a candidate's reports depend on: the whole program's code, knowledge, options and contents."""
+        profiles = json.dumps({pid: p.model_dump(mode="json") for pid, p in sorted(self.profiles.items())}, sort_keys=True)
+        parts = [code_digest(), self.taxonomy.sha256, profiles, self.as_of.isoformat(), self.role, candidate_id, source]
+        parts += [f"{relative}\0{self.document_key(sha)}" for _, relative, sha in documents]
+        return cache_key("report", *parts)
+
+
+class CandidateScreener:
+    """Screens candidates in this process; build once, call for every candidate."""
+
+    def __init__(self, settings: RunSettings) -> None:
+        self.settings = settings
+        self._vocab = None
+        self._extractor = None
+        self._cache: Cache | None = None
+        self._cache_failed = settings.cache_dir is None
+
+    @property
+    def vocab(self):  # type: ignore[no-untyped-def]
+        if self._vocab is None:
+            from screener.vocabulary import load_vocabulary
+
+            self._vocab = load_vocabulary()
+        return self._vocab
+
+    @property
+    def extractor(self):  # type: ignore[no-untyped-def]
+        if self._extractor is None:
+            from screener.evidence import EvidenceExtractor, build_extractor
+
+            self._extractor = EvidenceExtractor(build_extractor(self.settings.taxonomy))
+        return self._extractor
+
+    def prepare(self) -> None:
+        """Build the expensive parts now (before forking workers, so they share them)."""
+        _ = self.vocab, self.extractor
+
+    @property
+    def cache(self) -> Cache | None:
+        if self._cache is None and not self._cache_failed:
+            from screener.cache import CacheUnavailable
+
+            try:
+                self._cache = Cache(self.settings.cache_dir)  # type: ignore[arg-type]
+            except CacheUnavailable:
+                self._cache_failed = True
+        return self._cache
+
+    def _document(self, path: Path, relative: str, sha: str, clock: StageClock) -> Document | DocumentError:
+        key = self.settings.document_key(sha)
+        cache = self.cache
+        stored = cache.get("document", key) if cache else None
+        if stored is not None:
+            try:
+                payload = json.loads(stored)
+                if "failure" in payload:
+                    return DocumentError(Status(payload["failure"]["status"]), payload["failure"]["message"])
+                return Document.model_validate(payload).model_copy(update={"source": relative})
+            except (ValueError, ValidationError, KeyError):
+                pass  # a stale or damaged entry: parse again
+        from screener.ingest.reader import read_document
+
+        try:
+            doc = read_document(path, self.vocab, engine=self.settings.engine, limits=self.settings.limits, source=relative, sha256=sha, clock=clock)
+        except DocumentError as exc:
+            if cache and exc.status in CACHEABLE_FAILURES:
+                cache.put("document", key, json.dumps({"failure": {"status": exc.status.value, "message": exc.message}}).encode())
+            return exc
+        if cache:
+            cache.put("document", key, doc.model_dump_json().encode())
+        return doc
+
+    def _evidence(self, doc: Document, clock: StageClock) -> list[EvidenceItem]:
+        key = self.settings.evidence_key(self.settings.document_key(doc.sha256))
+        cache = self.cache
+        stored = cache.get("evidence", key) if cache else None
+        if stored is not None:
+            try:
+                return [
+                    item.model_copy(update={"document": doc.source}) if item.document != doc.source else item for item in EVIDENCE_LIST.validate_json(stored)
+                ]
+            except ValidationError:
+                pass
+        with clock.stage("evidence"):
+            items = self.extractor.document(doc)
+        if cache:
+            cache.put("evidence", key, EVIDENCE_LIST.dump_json(items))
+        return items
+
+    def screen(self, task: CandidateTask) -> CandidateOutcome:
+        from screener.batch import assemble_result
+
+        clock = StageClock()
+        documents: list[tuple[str, Document | DocumentError]] = []
+        evidence: list[EvidenceItem] = []
+        for path, relative, sha in task.documents:
+            doc = self._document(Path(path), relative, sha, clock)
+            documents.append((relative, doc))
+            if isinstance(doc, Document):
+                evidence.extend(self._evidence(doc, clock))
+        with clock.stage("score"):
+            result = assemble_result(task, documents, evidence, self.settings)
+        files = None
+        if self.settings.render:
+            from screener.outputs import render_candidate
+
+            with clock.stage("report"):
+                files = render_candidate(result)
+        return CandidateOutcome(result=result, files=files, timings=clock.ms, pid=os.getpid(), max_rss_kb=peak_rss_kb())
+
+
+#: The screener of a worker process: inherited from the parent when forked, built by :func:`init_worker` when spawned.
+_WORKER: CandidateScreener | None = None
+
+
+def install(screener: CandidateScreener) -> None:
+    """Make ``screener`` the one :func:`screen_in_worker` uses (before forking workers)."""
+    global _WORKER
+    _WORKER = screener
+
+
+def init_worker(settings: RunSettings) -> None:
+    install(CandidateScreener(settings))
+
+
+def screen_in_worker(task: CandidateTask) -> CandidateOutcome:
+    assert _WORKER is not None, "the worker was not initialised"
+    return _WORKER.screen(task)
