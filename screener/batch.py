@@ -264,7 +264,7 @@ def screen(
         engine=engine,
         limits=limits,
         cache_dir=store.directory if store else None,
-        render=out_dir is not None,
+        out_dir=Path(out_dir) if out_dir is not None else None,
     )
     workers = (os.cpu_count() or 1) if workers is None else workers
     batch = run_batch(found, input_path, settings, store=store, workers=workers, out_dir=out_dir, progress=progress)

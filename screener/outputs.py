@@ -162,6 +162,16 @@ def manifest(run, files: dict[str, str]) -> dict:  # type: ignore[no-untyped-def
     }
 
 
+def write_files(out_dir: Path, files: dict[str, str]) -> dict[str, str]:
+    """Write ``files`` (relative path -> content) under ``out_dir``; returns {relative path: sha256}."""
+    written = {}
+    for relative, content in files.items():
+        payload = content.encode("utf-8")
+        write_if_changed(Path(out_dir) / relative, payload)
+        written[relative] = hashlib.sha256(payload).hexdigest()
+    return written
+
+
 class OutputWriter:
     """Writes a run into ``out_dir``: each candidate's reports as they come, the run's files at the end."""
 
@@ -174,9 +184,8 @@ class OutputWriter:
         write_if_changed(self.out_dir / relative, payload, durable=durable)
         self.written[relative] = hashlib.sha256(payload).hexdigest()
 
-    def write_candidate(self, result: CandidateResult, files: dict[str, str]) -> None:
-        for relative, content in (files or render_candidate(result)).items():
-            self.put(relative, content)
+    def write_candidate(self, result: CandidateResult) -> None:
+        self.written.update(write_files(self.out_dir, render_candidate(result)))
 
     def finish(self, run) -> dict[str, str]:  # type: ignore[no-untyped-def]
         """ranking.csv, index.html and run.json, flushed to disk; returns {relative path: sha256}."""
@@ -192,5 +201,5 @@ def write_outputs(run, out_dir: Path) -> dict[str, str]:  # type: ignore[no-unty
     """Write every output of a finished ``run`` (results in memory, as ``screener rank`` has them)."""
     writer = OutputWriter(out_dir)
     for result in run.results:
-        writer.write_candidate(result, render_candidate(result))
+        writer.write_candidate(result)
     return writer.finish(run)

@@ -67,3 +67,8 @@ class CandidateResult(Frozen):
     @property
     def ok(self) -> bool:
         return self.status is Status.OK and self.scores is not None
+
+    def slim(self) -> CandidateResult:
+        """What the ranking, the CSV, the index and run.json need: this result without its evidence, questions and outlines."""
+        documents = tuple(d.model_copy(update={"outline": ()}) for d in self.documents)
+        return self.model_copy(update={"evidence": (), "questions": (), "documents": documents})

@@ -30,7 +30,7 @@ from screener.results import CandidateResult
 from screener.taxonomy import Taxonomy, load_taxonomy
 from screener.taxonomy.load import sources_digest
 from screener.timing import StageClock
-from screener.worker import CandidateOutcome, CandidateScreener, CandidateTask, RunSettings, init_worker, install, peak_rss_kb, screen_in_worker
+from screener.worker import CandidateOutcome, CandidateScreener, CandidateTask, RunSettings, init_worker, install, peak_rss_kb, screen_in_worker, write_reports
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +68,6 @@ def load_taxonomy_cached(files: list[Path], cache: Cache | None) -> Taxonomy:
     return taxonomy
 
 
-def slim(result: CandidateResult) -> CandidateResult:
-    """What the ranking, the CSV, the index and run.json need: the result without its evidence and outline."""
-    documents = tuple(d.model_copy(update={"outline": ()}) for d in result.documents)
-    return result.model_copy(update={"evidence": (), "questions": (), "documents": documents})
-
-
 def make_task(candidate, input_path: Path, settings: RunSettings) -> CandidateTask:  # type: ignore[no-untyped-def]
     documents = []
     for path, relative in candidate.sources(input_path):
@@ -82,13 +76,12 @@ def make_task(candidate, input_path: Path, settings: RunSettings) -> CandidateTa
         except OSError:
             sha = ""  # the worker reports the file's error
         documents.append((str(path), relative, sha))
-    task = CandidateTask(candidate_id=candidate.candidate_id, source=candidate.source, documents=tuple(documents))
-    if settings.render:
-        task = CandidateTask(task.candidate_id, task.source, task.documents, settings.report_key(task.candidate_id, task.source, task.documents))
-    return task
+    report_key = settings.report_key(candidate.candidate_id, candidate.source, tuple(documents)) if settings.out_dir is not None else ""
+    return CandidateTask(candidate_id=candidate.candidate_id, source=candidate.source, documents=tuple(documents), report_key=report_key)
 
 
-def _from_cache(cache: Cache | None, task: CandidateTask) -> CandidateOutcome | None:
+def _from_cache(cache: Cache | None, task: CandidateTask, out_dir: Path) -> CandidateOutcome | None:
+    """A candidate screened before with the same bytes, code, knowledge and options: its reports are written from the cache."""
     if cache is None or not task.report_key or any(not sha for _, _, sha in task.documents):
         return None
     stored = cache.get("report", task.report_key)
@@ -96,17 +89,13 @@ def _from_cache(cache: Cache | None, task: CandidateTask) -> CandidateOutcome | 
         return None
     try:
         payload = json.loads(stored)
-        return CandidateOutcome(result=CandidateResult.model_validate_json(payload["result"]), files=payload["files"], cached=True)
-    except (ValueError, KeyError, ValidationError):
+        result = CandidateResult.model_validate_json(payload["result"])
+        files = dict(payload["files"])
+    except (ValueError, KeyError, TypeError, ValidationError):
         return None
-
-
-def _to_cache(cache: Cache | None, task: CandidateTask, outcome: CandidateOutcome) -> None:
-    worth_keeping = outcome.result.ok or outcome.result.status in (Status.NO_TEXT, Status.ENCRYPTED, Status.CORRUPT, Status.UNSUPPORTED)
-    if cache is None or outcome.cached or not task.report_key or outcome.files is None or not worth_keeping:
-        return
-    payload = {"result": slim(outcome.result).model_dump_json(), "files": outcome.files}
-    cache.put("report", task.report_key, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    outcome = write_reports(result, out_dir, None, "", files)
+    outcome.cached = True
+    return outcome
 
 
 @dataclass
@@ -122,12 +111,9 @@ def _failure(settings: RunSettings):  # type: ignore[no-untyped-def]
     def on_failure(task: CandidateTask, kind: str, message: str) -> CandidateOutcome:
         status = Status.TIMEOUT if kind == "timeout" else Status.ERROR
         result = failed_result(task, status=status, message=message, role=settings.role)
-        files = None
-        if settings.render:
-            from screener.outputs import render_candidate
-
-            files = render_candidate(result)
-        return CandidateOutcome(result=result, files=files)
+        if settings.out_dir is None:
+            return CandidateOutcome(result=result)
+        return write_reports(result, settings.out_dir, None, "")
 
     return on_failure
 
@@ -146,10 +132,9 @@ def run_batch(
     counts = {"from_cache": 0, "screened": 0}
 
     def accept(task: CandidateTask, outcome: CandidateOutcome) -> None:
-        _to_cache(store, task, outcome)
         if writer is not None:
-            writer.write_candidate(outcome.result, outcome.files or {})
-        results.append(slim(outcome.result) if writer is not None else outcome.result)
+            writer.written.update(outcome.written)
+        results.append(outcome.result)
         clock.add(outcome.timings)
         if outcome.pid:
             workers_rss[outcome.pid] = max(workers_rss.get(outcome.pid, 0), outcome.max_rss_kb)
@@ -164,7 +149,7 @@ def run_batch(
     try:
         for candidate in found.candidates:
             task = make_task(candidate, input_path, settings)
-            hit = _from_cache(store, task) if writer is not None else None
+            hit = _from_cache(store, task, out_dir) if out_dir is not None else None
             if hit is not None:
                 accept(task, hit)
             elif pool is None:

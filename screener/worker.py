@@ -45,14 +45,31 @@ class CandidateTask:
 
 @dataclass
 class CandidateOutcome:
-    """A screened candidate: its result, its rendered reports when asked for, and what it cost."""
+    """A screened candidate: its result (slim once its reports are written), the files written, and what it cost."""
 
     result: CandidateResult
-    files: dict[str, str] | None = None  # relative output path -> content
+    written: dict[str, str] = field(default_factory=dict)  # relative output path -> sha256
     timings: dict[str, float] = field(default_factory=dict)
     cached: bool = False
     pid: int = 0
     max_rss_kb: int = 0
+
+
+#: Results worth keeping whole in the cache: the same bytes give the same row. Timeouts and crashes are retried.
+CACHEABLE_RESULTS = frozenset({Status.OK, *CACHEABLE_FAILURES})
+
+
+def write_reports(result: CandidateResult, out_dir: Path, cache: Cache | None, report_key: str, files: dict[str, str] | None = None) -> CandidateOutcome:
+    """Write a candidate's reports into ``out_dir`` (and, for a fresh result, into the cache); the outcome carries it slim."""
+    from screener.outputs import render_candidate, write_files
+
+    files = files if files is not None else render_candidate(result)
+    written = write_files(out_dir, files)
+    small = result.slim()
+    if cache is not None and report_key and result.status in CACHEABLE_RESULTS:
+        payload = {"result": small.model_dump_json(), "files": files}
+        cache.put("report", report_key, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    return CandidateOutcome(result=small, written=written)
 
 
 def peak_rss_kb() -> int:
@@ -72,7 +89,7 @@ class RunSettings:
     engine: str
     limits: Limits
     cache_dir: Path | None = None
-    render: bool = True
+    out_dir: Path | None = None  # where each candidate's reports are written as it finishes; None writes nothing
 
     def document_key(self, sha256: str) -> str:
         return cache_key("document", code_digest(PARSE_CODE), vocabulary_digest(), self.engine, str(self.limits.max_pages), str(self.limits.max_bytes), sha256)
@@ -183,13 +200,13 @@ class CandidateScreener:
                 evidence.extend(self._evidence(doc, clock))
         with clock.stage("score"):
             result = assemble_result(task, documents, evidence, self.settings)
-        files = None
-        if self.settings.render:
-            from screener.outputs import render_candidate
-
+        if self.settings.out_dir is None:
+            outcome = CandidateOutcome(result=result)
+        else:
             with clock.stage("report"):
-                files = render_candidate(result)
-        return CandidateOutcome(result=result, files=files, timings=clock.ms, pid=os.getpid(), max_rss_kb=peak_rss_kb())
+                outcome = write_reports(result, self.settings.out_dir, self.cache, task.report_key)
+        outcome.timings, outcome.pid, outcome.max_rss_kb = clock.ms, os.getpid(), peak_rss_kb()
+        return outcome
 
 
 #: The screener of a worker process: inherited from the parent when forked, built by :func:`init_worker` when spawned.

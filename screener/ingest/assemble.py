@@ -79,29 +79,36 @@ def assemble_words(glyphs: Iterable[Glyph], page: int) -> list[PositionedWord]:
     def flush() -> None:
         if not run:
             return
-        text = "".join(g.text for g in run)
+        text = "".join([g.text for g in run])
         if text.strip():
-            sizes = sorted(g.size for g in run)
-            words.append(
-                PositionedWord.model_construct(
-                    text=text,
-                    x0=min(g.x0 for g in run),
-                    top=min(g.top for g in run),
-                    x1=max(g.x1 for g in run),
-                    bottom=max(g.bottom for g in run),
-                    size=sizes[len(sizes) // 2],
-                    bold=sum(g.bold for g in run) * 2 >= len(run),
-                    italic=sum(g.italic for g in run) * 2 >= len(run),
-                    color=run[0].color,
-                    page=page,
-                    upright=run[0].upright,
+            count = len(run)
+            if count == 1:
+                first = run[0]
+                words.append(
+                    PositionedWord(text, first.x0, first.top, first.x1, first.bottom, first.size, first.bold, first.italic, first.color, page, first.upright)
                 )
-            )
+            else:
+                sizes = sorted([g.size for g in run])
+                words.append(
+                    PositionedWord(
+                        text,
+                        min([g.x0 for g in run]),
+                        min([g.top for g in run]),
+                        max([g.x1 for g in run]),
+                        max([g.bottom for g in run]),
+                        sizes[count // 2],
+                        sum([g.bold for g in run]) * 2 >= count,
+                        sum([g.italic for g in run]) * 2 >= count,
+                        run[0].color,
+                        page,
+                        run[0].upright,
+                    )
+                )
         run.clear()
 
     for glyph in glyphs:
         text = normalise_glyph_text(glyph.text)
-        if not text or all(ch in WORD_BREAKS for ch in text):
+        if not text or text in WORD_BREAKS or (len(text) > 1 and all(ch in WORD_BREAKS for ch in text)):
             flush()
             continue
         if len(text) > 1 and any(ch in WORD_BREAKS for ch in text):

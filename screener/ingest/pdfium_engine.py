@@ -80,6 +80,8 @@ DEFAULT_DESCENT = 0.0
 PRIVATE_USE_START, PRIVATE_USE_END, SUPPLEMENTARY_PRIVATE_USE = 0xE000, 0xF8FF, 0xF0000
 #: The only characters PDFium generates: spaces and line breaks.
 GENERATED_CANDIDATES = frozenset({0x20, 0x0D, 0x0A})
+#: What FPDFText_GetText writes for codes it will not spell (line-end hyphens, NUL).
+BLANKED = 0xFFFE
 #: PDFium's stand-in for a hyphen that ends a line.
 LINE_END_HYPHEN = 0x02
 #: Ligatures at the control codes of TeX's OT1 and T1 encodings, which PDFium passes through unmapped.
@@ -206,25 +208,46 @@ def _character(code: int) -> str | None:
     return chr(code)
 
 
+def _codes(text_page: pdfium.PdfTextPage, textpage: int, count: int) -> list[int]:
+    """Every character's code, in one call where PDFium allows it.
+
+    ``FPDFText_GetText`` spells each character as one UTF-16 unit, except
+    characters beyond the BMP (then the lengths differ) and the codes it
+    blanks to U+FFFE (line-end hyphens among them): those are asked for one by one.
+    """
+    buffer = ctypes.create_string_buffer(2 * (count + 1))
+    written = raw.FPDFText_GetText(text_page, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+    units = buffer.raw[: 2 * max(0, written - 1)].decode("utf-16-le", "surrogatepass")
+    if len(units) != count:
+        return [_get_unicode(textpage, index) for index in range(count)]
+    codes = [ord(unit) for unit in units]
+    for index, code in enumerate(codes):
+        if code == BLANKED or 0xD800 <= code < 0xE000:
+            codes[index] = _get_unicode(textpage, index)
+    return codes
+
+
 def _glyphs(text_page: pdfium.PdfTextPage, transform: _Transform) -> tuple[list[Glyph], int]:
     """Every drawn character of the page in content-stream order, and how many have no Unicode mapping."""
     count = raw.FPDFText_CountChars(text_page)
     textpage = ctypes.cast(text_page.raw, _VOID).value
     styles: dict[int, _Style] = {}
     fonts: dict[int, tuple[bool, bool, float]] = {}
+    baselines: dict[int, tuple[float, float]] = {}  # text object -> (loose box bottom, glyph bottom) of its last glyph
     rect = raw.FS_RECTF()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     rect_ref, x_ref, y_ref = ctypes.byref(rect), ctypes.byref(origin_x), ctypes.byref(origin_y)
     straight = transform.rotation == 0
+    height, left, bottom_edge = transform.height, transform.left, transform.bottom
     glyphs: list[Glyph] = []
+    append = glyphs.append
     unmapped: list[int] = []  # glyphs whose code PDFium could not map to Unicode
     unreadable = 0
     last_box: tuple[float, float, float, float, int] | None = None
-    for index in range(count):
+    for index, code in enumerate(_codes(text_page, textpage, count)):
         text_object = _get_text_object(textpage, index)
         if not text_object:
             continue  # a line break PDFium generated
-        code = _get_unicode(textpage, index)
         if code in GENERATED_CANDIDATES and _is_generated(textpage, index):
             continue  # a space PDFium generated from a gap: words break by our rules
         if PRIVATE_USE_START <= code <= PRIVATE_USE_END or code >= SUPPLEMENTARY_PRIVATE_USE:
@@ -249,13 +272,18 @@ def _glyphs(text_page: pdfium.PdfTextPage, transform: _Transform) -> tuple[list[
             continue
         last_box = box
         if style.upright and straight:
-            _get_origin(textpage, index, x_ref, y_ref)
-            bottom = transform.height - (origin_y.value + style.descent - transform.bottom)
-            x0, x1 = rect.left - transform.left, rect.right - transform.left
-            glyphs.append(Glyph(text, x0, bottom - style.size, x1, bottom, style.size, style.bold, style.italic, style.color, True))
+            # One text object shares one baseline: its origin is asked for again only when the box moves.
+            known = baselines.get(text_object)
+            if known is not None and known[0] == rect.bottom:
+                bottom = known[1]
+            else:
+                _get_origin(textpage, index, x_ref, y_ref)
+                bottom = height - (origin_y.value + style.descent - bottom_edge)
+                baselines[text_object] = (rect.bottom, bottom)
+            append(Glyph(text, rect.left - left, bottom - style.size, rect.right - left, bottom, style.size, style.bold, style.italic, style.color, True))
         else:
             x0, top, x1, bottom = transform.box(rect.left, rect.bottom, rect.right, rect.top)
-            glyphs.append(Glyph(text, x0, top, x1, bottom, style.size, style.bold, style.italic, style.color, style.upright))
+            append(Glyph(text, x0, top, x1, bottom, style.size, style.bold, style.italic, style.color, style.upright))
     if unmapped and len(unmapped) * 2 >= len(glyphs):
         # Most of the page has no Unicode map (a CID font without ToUnicode):
         # the codes are glyph ids, not text, as pdfminer's "(cid:N)" says.
@@ -340,7 +368,7 @@ def page_words(document: pdfium.PdfDocument, page: pdfium.PdfPage, number: int) 
     rects: list[FilledRect] = []
     images = _walk_objects(page.raw, raw.FPDFPage_CountObjects(page), raw.FPDFPage_GetObject, rects, transform)
     width, height = transform.size
-    return PageWords(
+    return PageWords.model_construct(
         number=number,
         width=width,
         height=height,

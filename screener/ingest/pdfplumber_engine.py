@@ -165,7 +165,7 @@ def page_words(page: pdfplumber.page.Page) -> PageWords:
     spans = _lay_out(page)
     chars = _apply_actual_text(page.chars, spans)
     glyphs, unreadable = _glyphs(chars)
-    return PageWords(
+    return PageWords.model_construct(
         number=page.page_number,
         width=float(page.width),
         height=float(page.height),

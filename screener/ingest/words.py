@@ -8,6 +8,8 @@ left of the page, ``top`` growing downwards, as pdfplumber reports them.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from pydantic import BaseModel, ConfigDict
 
 RGB = tuple[float, float, float]
@@ -32,10 +34,12 @@ class Box(BaseModel):
         return self.bottom - self.top
 
 
-class PositionedWord(BaseModel):
-    """One word as printed: its text, where it stands and how it looks."""
+class PositionedWord(NamedTuple):
+    """One word as printed: its text, where it stands and how it looks.
 
-    model_config = ConfigDict(frozen=True)
+    A named tuple, not a pydantic model: a page has hundreds of words, made
+    in the engines' hot loop and only ever read after that.
+    """
 
     text: str
     x0: float
@@ -77,9 +81,9 @@ class FilledRect(BaseModel):
 
 
 class PageWords(BaseModel):
-    """Everything the layout stage needs from one page."""
+    """Everything the layout stage needs from one page (engines build it with ``model_construct``)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     number: int
     width: float

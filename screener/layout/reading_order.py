@@ -304,8 +304,10 @@ def _best_zone(bands: list[list[Segment]], lo: float, hi: float) -> tuple[int, i
             if not shared:
                 break
             count += len(bands[last])
+            if last == first or (best is not None and count <= best[0]):
+                continue  # could not beat the best run: its gutters need no checking
             inner = [g for g in shared if _straddles(bands[first], g) and _ends_beside(bands, first, last, g)]
-            if inner and last > first and (best is None or count > best[0]):
+            if inner:
                 best = (count, first, last, max(inner, key=lambda g: g[1] - g[0]))
     return None if best is None else best[1:]
 

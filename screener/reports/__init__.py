@@ -60,6 +60,8 @@ STATUS_TEXT = {
 
 _STOP_TAIL = frozenset("a an and as at by for from in into of on or plus so that the to which who with while".split())
 _CLAUSE_BREAKS = ("; ", " (", " — ", " – ", " - ", ": ")
+#: Every position where a clause break starts (a lookahead, so breaks that overlap are all seen).
+_CLAUSE_BREAK = re.compile("(?=" + "|".join(re.escape(b) for b in _CLAUSE_BREAKS) + ")")
 
 
 # -- Small pure helpers shared by the renderers and the question writer -----------------------
@@ -79,9 +81,9 @@ def quote_fragment(text: str, max_words: int = 14, min_words: int = 4) -> tuple[
     """
     text = one_line(text)
     fragment = text
-    for i in range(len(text)):
-        if any(text.startswith(b, i) for b in _CLAUSE_BREAKS) and len(text[:i].split()) >= min_words:
-            fragment = text[:i]
+    for found in _CLAUSE_BREAK.finditer(text):
+        if len(text[: found.start()].split()) >= min_words:
+            fragment = text[: found.start()]
             break
     words = fragment.split(" ")
     if len(words) > max_words:

@@ -56,11 +56,20 @@ def _patterns(months: str, seasons: str, present: str) -> _Patterns:
     return _Patterns(re.compile(rng, re.IGNORECASE), re.compile(single, re.IGNORECASE))
 
 
+#: The patterns of the vocabularies in use, by identity: building the alternations costs more than matching.
+_COMPILED: dict[int, tuple[Vocabulary, _Patterns]] = {}
+
+
 def _compile(vocab: Vocabulary) -> _Patterns:
+    known = _COMPILED.get(id(vocab))
+    if known is not None and known[0] is vocab:
+        return known[1]
     months = _alternation([name for names in vocab.months.values() for name in names])
     seasons = _alternation(list(vocab.seasons))
     present = _alternation(vocab.present_words)
-    return _patterns(months, seasons, present)
+    patterns = _patterns(months, seasons, present)
+    _COMPILED[id(vocab)] = (vocab, patterns)
+    return patterns
 
 
 def _side(match: re.Match[str], p: str, vocab: Vocabulary, is_end: bool) -> PartialDate | None:
