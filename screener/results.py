@@ -69,6 +69,7 @@ class CandidateResult(Frozen):
         return self.status is Status.OK and self.scores is not None
 
     def slim(self) -> CandidateResult:
-        """What the ranking, the CSV, the index and run.json need: this result without its evidence, questions and outlines."""
+        """What the ranking, the CSV, the index and run.json need: this result without its evidence, breakdown, questions and outlines."""
         documents = tuple(d.model_copy(update={"outline": ()}) for d in self.documents)
-        return self.model_copy(update={"evidence": (), "questions": (), "documents": documents})
+        scores = self.scores.model_copy(update={"breakdown": {}}) if self.scores is not None else None
+        return self.model_copy(update={"evidence": (), "questions": (), "documents": documents, "scores": scores})

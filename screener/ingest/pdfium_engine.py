@@ -80,6 +80,8 @@ DEFAULT_DESCENT = 0.0
 PRIVATE_USE_START, PRIVATE_USE_END, SUPPLEMENTARY_PRIVATE_USE = 0xE000, 0xF8FF, 0xF0000
 #: The only characters PDFium generates: spaces and line breaks.
 GENERATED_CANDIDATES = frozenset({0x20, 0x0D, 0x0A})
+#: One-character strings of printable ASCII, the common case, made once.
+ASCII = {code: chr(code) for code in range(0x21, 0x7F)}
 #: What FPDFText_GetText writes for codes it will not spell (line-end hyphens, NUL).
 BLANKED = 0xFFFE
 #: PDFium's stand-in for a hyphen that ends a line.
@@ -228,34 +230,48 @@ def _codes(text_page: pdfium.PdfTextPage, textpage: int, count: int) -> list[int
 
 
 def _glyphs(text_page: pdfium.PdfTextPage, transform: _Transform) -> tuple[list[Glyph], int]:
-    """Every drawn character of the page in content-stream order, and how many have no Unicode mapping."""
+    """Every drawn character of the page in content-stream order, and how many have no Unicode mapping.
+
+    The hot loop of the whole pipeline: two calls into PDFium per character
+    and as little Python around them as will do. What a text object shares
+    (its style, its baseline) is looked up once per object.
+    """
     count = raw.FPDFText_CountChars(text_page)
     textpage = ctypes.cast(text_page.raw, _VOID).value
     styles: dict[int, _Style] = {}
     fonts: dict[int, tuple[bool, bool, float]] = {}
-    baselines: dict[int, tuple[float, float]] = {}  # text object -> (loose box bottom, glyph bottom) of its last glyph
     rect = raw.FS_RECTF()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     rect_ref, x_ref, y_ref = ctypes.byref(rect), ctypes.byref(origin_x), ctypes.byref(origin_y)
     straight = transform.rotation == 0
     height, left, bottom_edge = transform.height, transform.left, transform.bottom
+    get_object, get_box, get_origin = _get_text_object, _get_loose_box, _get_origin
     glyphs: list[Glyph] = []
     append = glyphs.append
     unmapped: list[int] = []  # glyphs whose code PDFium could not map to Unicode
     unreadable = 0
-    last_box: tuple[float, float, float, float, int] | None = None
+    style: _Style | None = None
+    current = 0  # the text object of the previous character
+    fast = False  # the current object is upright on an unrotated page: one baseline, origin asked once
+    box_bottom = glyph_bottom = top = 0.0
+    previous = (0.0, 0.0, 0.0, 0.0)
     for index, code in enumerate(_codes(text_page, textpage, count)):
-        text_object = _get_text_object(textpage, index)
+        text_object = get_object(textpage, index)
         if not text_object:
             continue  # a line break PDFium generated
         if code in GENERATED_CANDIDATES and _is_generated(textpage, index):
             continue  # a space PDFium generated from a gap: words break by our rules
         if PRIVATE_USE_START <= code <= PRIVATE_USE_END or code >= SUPPLEMENTARY_PRIVATE_USE:
             continue  # an icon font's glyph
-        style = styles.get(text_object)
-        if style is None:
-            style = styles[text_object] = _style(textpage, index, text_object, fonts, transform.rotation)
-        text = _character(code)
+        if text_object != current:
+            current = text_object
+            style = styles.get(text_object)
+            if style is None:
+                style = styles[text_object] = _style(textpage, index, text_object, fonts, transform.rotation)
+            fast = style.upright and straight
+            box_bottom = math.nan
+            previous = (0.0, 0.0, 0.0, 0.0)
+        text = ASCII[code] if 0x20 < code < 0x7F else _character(code)
         if text is None:
             if code in TEX_LIGATURES and _has_map_error(textpage, index):
                 text = TEX_LIGATURES[code]
@@ -264,26 +280,24 @@ def _glyphs(text_page: pdfium.PdfTextPage, transform: _Transform) -> tuple[list[
                 text = UNREADABLE_GLYPH
         elif style.unmapped and _has_map_error(textpage, index):
             unmapped.append(len(glyphs))
-        _get_loose_box(textpage, index, rect_ref)
-        box = (rect.left, rect.right, rect.bottom, rect.top, text_object)
-        if box == last_box:
+        get_box(textpage, index, rect_ref)
+        x0, x1, bottom = rect.left, rect.right, rect.bottom
+        box = (x0, x1, bottom, rect.top)
+        if box == previous:
             # PDFium spells a ligature glyph as several characters sharing its box.
             glyphs[-1] = glyphs[-1]._replace(text=glyphs[-1].text + text)
             continue
-        last_box = box
-        if style.upright and straight:
-            # One text object shares one baseline: its origin is asked for again only when the box moves.
-            known = baselines.get(text_object)
-            if known is not None and known[0] == rect.bottom:
-                bottom = known[1]
-            else:
-                _get_origin(textpage, index, x_ref, y_ref)
-                bottom = height - (origin_y.value + style.descent - bottom_edge)
-                baselines[text_object] = (rect.bottom, bottom)
-            append(Glyph(text, rect.left - left, bottom - style.size, rect.right - left, bottom, style.size, style.bold, style.italic, style.color, True))
+        previous = box
+        if fast:
+            if bottom != box_bottom:  # a new baseline (or a new object): ask where it is
+                get_origin(textpage, index, x_ref, y_ref)
+                box_bottom = bottom
+                glyph_bottom = height - (origin_y.value + style.descent - bottom_edge)
+                top = glyph_bottom - style.size
+            append(Glyph(text, x0 - left, top, x1 - left, glyph_bottom, style.size, style.bold, style.italic, style.color, True))
         else:
-            x0, top, x1, bottom = transform.box(rect.left, rect.bottom, rect.right, rect.top)
-            append(Glyph(text, x0, top, x1, bottom, style.size, style.bold, style.italic, style.color, style.upright))
+            gx0, gtop, gx1, gbottom = transform.box(x0, bottom, x1, rect.top)
+            append(Glyph(text, gx0, gtop, gx1, gbottom, style.size, style.bold, style.italic, style.color, style.upright))
     if unmapped and len(unmapped) * 2 >= len(glyphs):
         # Most of the page has no Unicode map (a CID font without ToUnicode):
         # the codes are glyph ids, not text, as pdfminer's "(cid:N)" says.

@@ -23,6 +23,8 @@ from pydantic import BaseModel, ValidationError
 from screener.errors import ConfigError
 from screener.taxonomy.model import Pillar, PillarFile, RoleProfile, Signals, Skill, SkillFile
 
+#: libyaml's C parser where PyYAML was built with it: ten times faster on the taxonomy's 3,700 aliases.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PACKAGE = "skill_taxonomy"
 
 
@@ -94,7 +96,7 @@ def _bundled_sources() -> tuple[_Source, _Source, _Source, list[_Source], list[_
 
 def _parse_yaml(source: _Source, problems: list[Problem]) -> Any:
     try:
-        return yaml.safe_load(source.text)
+        return yaml.load(source.text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         problems.append(Problem(source.name, None, f"not valid YAML ({' '.join(str(exc).split())})"))
         return None
