@@ -63,6 +63,7 @@ _get_font_size = _c_function("FPDFText_GetFontSize", ctypes.c_double, _VOID, cty
 _get_char_matrix = _c_function("FPDFText_GetMatrix", ctypes.c_int, _VOID, ctypes.c_int, ctypes.POINTER(raw.FS_MATRIX))
 _get_font = _c_function("FPDFTextObj_GetFont", _VOID, _VOID)
 _get_font_name = _c_function("FPDFFont_GetBaseFontName", ctypes.c_ulong, _VOID, ctypes.c_char_p, ctypes.c_ulong)
+_get_font_weight = _c_function("FPDFFont_GetWeight", ctypes.c_int, _VOID)
 _get_descent = _c_function("FPDFFont_GetDescent", ctypes.c_int, _VOID, ctypes.c_float, ctypes.POINTER(ctypes.c_float))
 _get_fill = _c_function(
     "FPDFPageObj_GetFillColor",
@@ -74,12 +75,16 @@ _get_fill = _c_function(
     ctypes.POINTER(ctypes.c_uint),
 )
 
+#: A font weight (FontDescriptor /FontWeight) from which on a face reads as bold.
+BOLD_WEIGHT = 600
 #: A glyph's descent below the baseline when the font does not say (pdfminer's fallback is 0).
 DEFAULT_DESCENT = 0.0
 #: Icon fonts map their glyphs here; see :func:`screener.ingest.glyphs.is_private_use`.
 PRIVATE_USE_START, PRIVATE_USE_END, SUPPLEMENTARY_PRIVATE_USE = 0xE000, 0xF8FF, 0xF0000
 #: The only characters PDFium generates: spaces and line breaks.
 GENERATED_CANDIDATES = frozenset({0x20, 0x0D, 0x0A})
+#: Control codes that a producer draws as glyphs standing for white space.
+DRAWN_WHITESPACE = frozenset({0x09, 0x0A, 0x0D})
 #: One-character strings of printable ASCII, the common case, made once.
 ASCII = {code: chr(code) for code in range(0x21, 0x7F)}
 #: What FPDFText_GetText writes for codes it will not spell (line-end hyphens, NUL).
@@ -167,7 +172,9 @@ def _font_facts(font: int, cache: dict[int, tuple[bool, bool, float]]) -> tuple[
             name = buffer.value.decode("utf-8", "replace")
         descent = ctypes.c_float(0.0)
         per_point = descent.value if _get_descent(font, 1.0, ctypes.byref(descent)) else DEFAULT_DESCENT
-        facts = (is_bold_font(name), is_italic_font(name), per_point)
+        # A Type3 font has no base font name to read boldness from; its descriptor's weight says it.
+        bold = is_bold_font(name) if name else _get_font_weight(font) >= BOLD_WEIGHT
+        facts = (bold, is_italic_font(name), per_point)
         cache[font] = facts
     return facts
 
@@ -205,6 +212,8 @@ def _character(code: int) -> str | None:
     """
     if code == LINE_END_HYPHEN:
         return "-"
+    if code in DRAWN_WHITESPACE:
+        return " "  # a tab or line break drawn as a glyph (Word spells its space glyph "\t\r \xa0") separates words
     if code < 0x20 or 0xD800 <= code < 0xE000 or code >= 0x110000 or code in (0x7F, 0xFFFD, 0xFFFE, 0xFFFF):
         return None
     return chr(code)
@@ -260,7 +269,11 @@ def _glyphs(text_page: pdfium.PdfTextPage, transform: _Transform) -> tuple[list[
         if not text_object:
             continue  # a line break PDFium generated
         if code in GENERATED_CANDIDATES and _is_generated(textpage, index):
-            continue  # a space PDFium generated from a gap: words break by our rules
+            if code == 0x20 and glyphs and glyphs[-1].text != " ":
+                # PDFium saw a word gap; where an italic overhang hides it from the boxes, it still counts.
+                last = glyphs[-1]
+                append(last._replace(text=" ", x0=last.x1))
+            continue
         if PRIVATE_USE_START <= code <= PRIVATE_USE_END or code >= SUPPLEMENTARY_PRIVATE_USE:
             continue  # an icon font's glyph
         if text_object != current:
@@ -272,12 +285,11 @@ def _glyphs(text_page: pdfium.PdfTextPage, transform: _Transform) -> tuple[list[
             box_bottom = math.nan
             previous = (0.0, 0.0, 0.0, 0.0)
         text = ASCII[code] if 0x20 < code < 0x7F else _character(code)
-        if text is None:
-            if code in TEX_LIGATURES and _has_map_error(textpage, index):
-                text = TEX_LIGATURES[code]
-            else:
-                unreadable += 1
-                text = UNREADABLE_GLYPH
+        if code in TEX_LIGATURES and _has_map_error(textpage, index):
+            text = TEX_LIGATURES[code]
+        elif text is None:
+            unreadable += 1
+            text = UNREADABLE_GLYPH
         elif style.unmapped and _has_map_error(textpage, index):
             unmapped.append(len(glyphs))
         get_box(textpage, index, rect_ref)

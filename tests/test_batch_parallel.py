@@ -1,0 +1,276 @@
+"""The parallel, cached, streaming batch: the same outputs however it runs, and a warm cache that parses nothing.
+
+Every run here is real: sample resumes read by real worker processes into a
+real SQLite cache and a real output folder.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from screener.batch import screen
+from screener.cache import DB_NAME
+from screener.cli import main
+from screener.document import Status
+
+from .conftest import REPO
+
+AS_OF = datetime.date(2026, 11, 22)
+SAMPLES = REPO / "samples" / "resumes"
+SAMPLE_COUNT = 13
+#: The stages that read a file; a candidate whose document comes from the cache runs none of them.
+PARSE_STAGES = {"extract", "layout", "structure"}
+#: index.html shows when the run started and finished and how long it took: the only text that differs between runs.
+RUN_TIME = re.compile(r"(<dt>(?:started|finished|duration)</dt><dd[^>]*>)[^<]*(</dd>)")
+#: run.json fields that describe this run rather than its results.
+RUN_ONLY = ("started", "finished", "seconds", "timings")
+
+EXTRA_SKILL = """
+skills:
+  - id: zz_invoicing
+    label: Invoicing
+    role: shared
+    pillars: [engineering_foundations]
+    kind: tool
+    aliases: [invoicing]
+"""
+
+
+def cli(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def outputs(out_dir: Path) -> dict[str, bytes]:
+    """Every file of a run folder, with the run's own times taken out of index.html and run.json."""
+    files = {}
+    for path in sorted(out_dir.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(out_dir).as_posix()
+        data = path.read_bytes()
+        if relative == "index.html":
+            data = RUN_TIME.sub(r"\1\2", data.decode("utf-8")).encode("utf-8")
+        elif relative == "run.json":
+            manifest = json.loads(data)
+            for key in RUN_ONLY:
+                manifest.pop(key)
+            manifest["options"].pop("workers")
+            manifest["options"].pop("cache")
+            manifest["outputs"].pop("index.html")  # its digest covers the times; the page is compared without them
+            data = json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8")
+        files[relative] = data
+    return files
+
+
+def differing(left: dict[str, bytes], right: dict[str, bytes]) -> list[str]:
+    return sorted(name for name in left.keys() | right.keys() if left.get(name) != right.get(name))
+
+
+def candidate_json(out_dir: Path, candidate_id: str) -> dict:
+    return json.loads((out_dir / "candidates" / f"{candidate_id}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("batch-parallel")
+
+
+@pytest.fixture(scope="module")
+def cold(work):
+    """The samples with two workers into a fresh cache."""
+    return screen(SAMPLES, as_of=AS_OF, workers=2, cache_dir=work / "cache", out_dir=work / "cold")
+
+
+@pytest.fixture(scope="module")
+def warm(work, cold):
+    """The same run again, over the cache the cold run filled."""
+    return screen(SAMPLES, as_of=AS_OF, workers=2, cache_dir=work / "cache", out_dir=work / "warm")
+
+
+@pytest.fixture(scope="module")
+def in_process(work):
+    """The samples read in this process (workers=0), into a cache of its own."""
+    return screen(SAMPLES, as_of=AS_OF, workers=0, cache_dir=work / "cache-in-process", out_dir=work / "in-process")
+
+
+@pytest.fixture(scope="module")
+def no_cache(work) -> Path:
+    """The samples through the CLI with --no-cache and two workers."""
+    out = work / "no-cache"
+    result = cli("screen", SAMPLES, "--out", out, "--as-of", AS_OF.isoformat(), "--workers", 2, "--no-cache", "--quiet")
+    assert result.exit_code == 0, result.output + result.stderr
+    return out
+
+
+def test_when_screened_with_workers_or_in_process_or_without_cache_then_outputs_are_byte_identical(work, cold, in_process, no_cache):
+    parallel, serial, uncached = outputs(work / "cold"), outputs(work / "in-process"), outputs(no_cache)
+    assert len([name for name in parallel if name.startswith("candidates/")]) == 3 * SAMPLE_COUNT
+    assert {"ranking.csv", "index.html", "run.json"} <= set(parallel)
+    assert differing(parallel, serial) == []
+    assert differing(parallel, uncached) == []
+    assert cold.stats["workers"] == 2 and in_process.stats["workers"] == 0
+    assert len(cold.stats["worker_peak_rss_mb"]) >= 1 and in_process.stats["candidates_screened"] == SAMPLE_COUNT
+
+
+def test_when_only_run_times_are_taken_out_then_that_is_all_that_differed(work, cold, in_process):
+    raw_parallel = (work / "cold" / "index.html").read_text(encoding="utf-8")
+    raw_serial = (work / "in-process" / "index.html").read_text(encoding="utf-8")
+    # The normalisation removes exactly three values per page, and leaves their labels.
+    assert len(RUN_TIME.findall(raw_parallel)) == 3
+    changed = [(a, b) for a, b in zip(raw_parallel.splitlines(), raw_serial.splitlines(), strict=True) if a != b]
+    assert all(RUN_TIME.search(a) and RUN_TIME.search(b) for a, b in changed), changed
+
+
+def test_when_the_cache_is_warm_then_nothing_is_parsed_and_outputs_are_byte_identical(work, cold, warm):
+    assert cold.stats["candidates_screened"] == SAMPLE_COUNT and cold.stats["candidates_from_cache"] == 0
+    assert "extract" in cold.stats["stage_ms"]
+    assert warm.stats["candidates_from_cache"] == SAMPLE_COUNT
+    assert warm.stats["candidates_screened"] == 0
+    assert "extract" not in warm.stats["stage_ms"]
+    assert set(warm.stats["stage_ms"]) & (PARSE_STAGES | {"evidence"}) == set()
+    assert warm.stats["worker_peak_rss_mb"] == [], "a worker was started although every report came from the cache"
+    assert differing(outputs(work / "cold"), outputs(work / "warm")) == []
+    assert [r.candidate_id for r in warm.results] == [r.candidate_id for r in cold.results]
+
+
+def test_when_the_taxonomy_changes_then_evidence_is_extracted_again_without_parsing(work, warm, tmp_path):
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(textwrap.dedent(EXTRA_SKILL), encoding="utf-8")
+    out = tmp_path / "out"
+    run = screen(SAMPLES, as_of=AS_OF, workers=2, cache_dir=work / "cache", out_dir=out, taxonomy_files=[extra])
+    stages = set(run.stats["stage_ms"])
+    assert run.stats["candidates_screened"] == SAMPLE_COUNT and run.stats["candidates_from_cache"] == 0
+    assert "evidence" in stages
+    assert stages & PARSE_STAGES == set(), f"documents were parsed again: {sorted(stages)}"
+
+    def invoicing(folder: Path) -> list[str]:
+        return [item["text"] for item in candidate_json(folder, "nadia-okafor")["evidence"] if any(s["id"] == "zz_invoicing" for s in item["skills"])]
+
+    assert invoicing(work / "warm") == []
+    assert any("invoicing product" in text for text in invoicing(out)), "the new skill was not found: evidence came from the old taxonomy"
+
+
+@pytest.fixture(scope="module")
+def inbox_with_bad_files(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("inbox-bad")
+    for name in ("nadia-okafor.pdf", "hannah-brightwater.docx", "oluwaseun-adeyemi.md"):
+        shutil.copy(SAMPLES / name, folder / name)
+    (folder / "empty.pdf").write_bytes(b"")
+    shutil.copy(SAMPLES / "ayesha-siddiqui.txt", folder / "text-named-pdf.pdf")
+    whole = (SAMPLES / "brandon-keller.pdf").read_bytes()
+    (folder / "truncated.pdf").write_bytes(whole[: len(whole) // 2])
+    return folder
+
+
+def test_when_a_folder_holds_broken_files_then_every_candidate_is_a_row_and_the_batch_finishes(inbox_with_bad_files, tmp_path):
+    out = tmp_path / "out"
+    run = screen(inbox_with_bad_files, as_of=AS_OF, workers=2, cache_dir=tmp_path / "cache", out_dir=out)
+    statuses = {r.candidate_id: r.status for r in run.results}
+    assert statuses == {
+        "nadia-okafor": Status.OK,
+        "hannah-brightwater": Status.OK,
+        "oluwaseun-adeyemi": Status.OK,
+        "empty": Status.NO_TEXT,
+        "text-named-pdf": Status.CORRUPT,
+        "truncated": Status.CORRUPT,
+    }
+    assert all(r.error for r in run.results if not r.ok)
+    rows = (out / "ranking.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert sorted(row.split(",")[1] for row in rows) == sorted(statuses)
+    assert [row.split(",")[3] for row in rows[-3:]] == ["no_text", "corrupt", "corrupt"]
+    assert sorted(p.stem for p in (out / "candidates").glob("*.json")) == sorted(statuses)
+
+
+def test_when_outputs_are_written_then_results_in_memory_are_slim_and_files_on_disk_are_whole(work, cold, tmp_path):
+    assert len(cold.results) == SAMPLE_COUNT
+    assert all(r.evidence == () and r.questions == () for r in cold.results)
+    assert all(d.outline == () for r in cold.results for d in r.documents)
+    on_disk = {r.candidate_id: candidate_json(work / "cold", r.candidate_id) for r in cold.results}
+    assert all(len(data["evidence"]) > 0 for data in on_disk.values()), [cid for cid, data in on_disk.items() if not data["evidence"]]
+    assert all(data["questions"] for cid, data in on_disk.items() if data["status"] == "ok" and data["scores"]["recommended_role"] != "insufficient_evidence")
+    # Without an output folder nothing is written, so the results keep their evidence.
+    single = tmp_path / "one"
+    single.mkdir()
+    shutil.copy(SAMPLES / "nadia-okafor.pdf", single)
+    whole = screen(single, as_of=AS_OF, workers=0, cache=False)
+    assert len(whole.results[0].evidence) == len(on_disk["nadia-okafor"]["evidence"])
+
+
+def test_when_two_parallel_runs_finish_in_any_order_then_the_ranking_is_the_same(work, cold, no_cache):
+    assert (work / "cold" / "ranking.csv").read_bytes() == (no_cache / "ranking.csv").read_bytes()
+    inputs = [json.loads((folder / "run.json").read_text())["inputs"] for folder in (work / "cold", no_cache)]
+    assert inputs[0] == inputs[1]
+    assert list(dict.fromkeys(entry["candidate_id"] for entry in inputs[0])) == [r.candidate_id for r in cold.results]
+
+
+@pytest.fixture
+def small_inbox(tmp_path) -> Path:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for name in ("nadia-okafor.pdf", "hannah-brightwater.docx", "oluwaseun-adeyemi.md"):
+        shutil.copy(SAMPLES / name, folder / name)
+    return folder
+
+
+KIND_LINE = re.compile(r"^  (\w+)\s+(\d+) entries$")
+
+
+def cache_kinds(output: str) -> dict[str, int]:
+    return {m.group(1): int(m.group(2)) for m in map(KIND_LINE.match, output.splitlines()) if m}
+
+
+def test_when_the_cache_is_inspected_and_cleared_then_counts_are_shown_and_emptied(small_inbox, tmp_path):
+    cache_dir, out = tmp_path / "cache", tmp_path / "out"
+    screened = cli("screen", small_inbox, "--out", out, "--as-of", AS_OF.isoformat(), "--workers", 2, "--cache", cache_dir, "--quiet")
+    assert screened.exit_code == 0, screened.output + screened.stderr
+
+    info = cli("cache", "info", "--cache", cache_dir)
+    assert info.exit_code == 0, info.stderr
+    assert info.output.splitlines()[0] == f"cache: {cache_dir / DB_NAME}"
+    assert cache_kinds(info.output) == {"document": 3, "evidence": 3, "report": 3, "taxonomy": 1}
+    assert re.search(r"^stored \d+\.\d MB \(compressed\), \d+\.\d MB on disk$", info.output, flags=re.M)
+
+    cleared = cli("cache", "clear", "--cache", cache_dir)
+    assert cleared.exit_code == 0, cleared.stderr
+    assert cleared.output == f"removed 10 entries from {cache_dir / DB_NAME}\n"
+
+    after = cli("cache", "info", "--cache", cache_dir)
+    assert cache_kinds(after.output) == {}
+    assert "stored 0.0 MB (compressed)" in after.output
+
+    # The next run parses everything again.
+    again = screen(small_inbox, as_of=AS_OF, workers=2, cache_dir=cache_dir, out_dir=tmp_path / "again")
+    assert again.stats["candidates_screened"] == 3 and again.stats["candidates_from_cache"] == 0
+    assert "extract" in again.stats["stage_ms"]
+
+
+PROGRESS_LINE = re.compile(r"^screened (\d+)/(\d+) \(100%\) · \d+\.\d/s · (\d+) failed · (\d+) from cache$")
+
+
+def test_when_screen_is_quiet_then_stderr_stays_empty(small_inbox, tmp_path):
+    result = cli("screen", small_inbox, "--out", tmp_path / "out", "--as-of", AS_OF.isoformat(), "--workers", 2, "--cache", tmp_path / "cache", "--quiet")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert result.stderr == ""
+    assert result.stdout.startswith("screened 3 candidate(s): 3 ok, 0 failed")
+
+
+def test_when_stderr_is_not_a_terminal_then_progress_is_plain_lines_ending_with_the_total(small_inbox, tmp_path):
+    (small_inbox / "empty.pdf").write_bytes(b"")
+    result = cli("screen", small_inbox, "--out", tmp_path / "out", "--as-of", AS_OF.isoformat(), "--workers", 2, "--cache", tmp_path / "cache")
+    assert result.exit_code == 0, result.output + result.stderr
+    lines = result.stderr.splitlines()
+    assert lines, "no progress was printed"
+    assert "\r" not in result.stderr, "a terminal bar was drawn into a log"
+    final = PROGRESS_LINE.match(lines[-1])
+    assert final, lines
+    assert final.groups() == ("4", "4", "1", "0")
+    assert all(line.startswith("screened ") for line in lines)
+    assert not re.search(r"^screened \d+/\d+", result.stdout, flags=re.M), "progress went to stdout"
