@@ -39,8 +39,10 @@ accuracy: install
 eval: install
 	$(BIN)/python -m screener.evaluate --no-explain
 
+# The performance issue's numbers from one run (cold/warm/floor/naive/scale, RSS); ~5 min, see benchmarks/run.py.
+# Per-file parse timings are still there: $(BIN)/python -m screener.bench FOLDER
 bench: install
-	$(BIN)/python -m screener.bench samples/resumes $(wildcard $(SHARED)/corpus/realworld)
+	$(BIN)/python benchmarks/run.py
 
 lint: install
 	$(BIN)/ruff check screener tests samples

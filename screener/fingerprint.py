@@ -40,3 +40,12 @@ def vocabulary_digest() -> str:
     from screener.vocabulary import VOCABULARY_RESOURCE
 
     return hashlib.sha256(resources.files("skill_taxonomy").joinpath(VOCABULARY_RESOURCE).read_bytes()).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """The digest a file's cache entries and run.json name it by."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -119,15 +119,17 @@ def render_candidate(result: CandidateResult) -> dict[str, str]:
     screened, in whichever worker screened it, and a cached copy stays valid
     however the rest of the folder changes.
     """
+    from screener.reports import build_view
     from screener.reports.html import render_html
     from screener.reports.markdown import render_markdown
 
     unranked = result.model_copy(update={"rank": None}) if result.rank is not None else result
+    view = build_view(unranked)
     name = result.candidate_id
     return {
         f"candidates/{name}.json": result_json(unranked),
-        f"candidates/{name}.md": render_markdown(unranked),
-        f"candidates/{name}.html": render_html(unranked),
+        f"candidates/{name}.md": render_markdown(unranked, view),
+        f"candidates/{name}.html": render_html(unranked, view),
     }
 
 
@@ -162,11 +164,10 @@ def manifest(run, files: dict[str, str]) -> dict:  # type: ignore[no-untyped-def
     }
 
 
-def write_files(out_dir: Path, files: dict[str, str]) -> dict[str, str]:
-    """Write ``files`` (relative path -> content) under ``out_dir``; returns {relative path: sha256}."""
+def write_files(out_dir: Path, files: dict[str, bytes]) -> dict[str, str]:
+    """Write ``files`` (relative path -> bytes) under ``out_dir``; returns {relative path: sha256}."""
     written = {}
-    for relative, content in files.items():
-        payload = content.encode("utf-8")
+    for relative, payload in files.items():
         write_if_changed(Path(out_dir) / relative, payload)
         written[relative] = hashlib.sha256(payload).hexdigest()
     return written
@@ -185,7 +186,7 @@ class OutputWriter:
         self.written[relative] = hashlib.sha256(payload).hexdigest()
 
     def write_candidate(self, result: CandidateResult) -> None:
-        self.written.update(write_files(self.out_dir, render_candidate(result)))
+        self.written.update(write_files(self.out_dir, {name: content.encode("utf-8") for name, content in render_candidate(result).items()}))
 
     def finish(self, run) -> dict[str, str]:  # type: ignore[no-untyped-def]
         """ranking.csv, index.html and run.json, flushed to disk; returns {relative path: sha256}."""

@@ -11,7 +11,6 @@ outputs are named by candidate and the ranking is sorted at the end.
 
 from __future__ import annotations
 
-import json
 import logging
 import pickle
 from dataclasses import dataclass, field
@@ -22,15 +21,26 @@ from pydantic import ValidationError
 from screener.cache import Cache, CacheUnavailable, cache_key, default_cache_dir
 from screener.discover import Discovery
 from screener.document import Status
-from screener.fingerprint import code_digest
-from screener.ingest.reader import file_sha256
+from screener.fingerprint import code_digest, file_sha256
+from screener.outputs import write_files
 from screener.parallel import WorkerPool
 from screener.progress import Progress
 from screener.results import CandidateResult
 from screener.taxonomy import Taxonomy, load_taxonomy
 from screener.taxonomy.load import sources_digest
 from screener.timing import StageClock
-from screener.worker import CandidateOutcome, CandidateScreener, CandidateTask, RunSettings, init_worker, install, peak_rss_kb, screen_in_worker, write_reports
+from screener.worker import (
+    CandidateOutcome,
+    CandidateScreener,
+    CandidateTask,
+    RunSettings,
+    init_worker,
+    install,
+    peak_rss_kb,
+    screen_in_worker,
+    unpack_reports,
+    write_reports,
+)
 
 log = logging.getLogger(__name__)
 
@@ -88,14 +98,11 @@ def _from_cache(cache: Cache | None, task: CandidateTask, out_dir: Path) -> Cand
     if stored is None:
         return None
     try:
-        payload = json.loads(stored)
-        result = CandidateResult.model_validate_json(payload["result"])
-        files = dict(payload["files"])
+        result, files, digests = unpack_reports(stored)
     except (ValueError, KeyError, TypeError, ValidationError):
         return None
-    outcome = write_reports(result, out_dir, None, "", files)
-    outcome.cached = True
-    return outcome
+    write_files(out_dir, files)
+    return CandidateOutcome(result=result, written=digests, cached=True)
 
 
 @dataclass

@@ -10,6 +10,7 @@ engine and parser code, and its evidence extracted once per taxonomy.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import os
 import resource
@@ -59,16 +60,41 @@ class CandidateOutcome:
 CACHEABLE_RESULTS = frozenset({Status.OK, *CACHEABLE_FAILURES})
 
 
-def write_reports(result: CandidateResult, out_dir: Path, cache: Cache | None, report_key: str, files: dict[str, str] | None = None) -> CandidateOutcome:
-    """Write a candidate's reports into ``out_dir`` (and, for a fresh result, into the cache); the outcome carries it slim."""
+def pack_reports(result: CandidateResult, files: dict[str, bytes]) -> bytes:
+    """A candidate's slim result and report files as one cache entry: a small JSON header, then the files' bytes.
+
+    Framed rather than JSON-encoded, so a re-run copies the reports out
+    without parsing a hundred kilobytes of escaped text per candidate.
+    """
+    header = {"result": result.model_dump_json(), "files": [[name, len(content), hashlib.sha256(content).hexdigest()] for name, content in files.items()]}
+    encoded = json.dumps(header, ensure_ascii=False).encode("utf-8")
+    return len(encoded).to_bytes(4, "big") + encoded + b"".join(files.values())
+
+
+def unpack_reports(payload: bytes) -> tuple[CandidateResult, dict[str, bytes], dict[str, str]]:
+    """The slim result, the files and their sha256 digests of a :func:`pack_reports` entry; ValueError when damaged."""
+    size = int.from_bytes(payload[:4], "big")
+    header = json.loads(payload[4 : 4 + size])
+    result = CandidateResult.model_validate_json(header["result"])
+    files, digests, offset = {}, {}, 4 + size
+    for name, length, digest in header["files"]:
+        files[name] = payload[offset : offset + length]
+        digests[name] = digest
+        offset += length
+    if offset != len(payload):
+        raise ValueError("the entry's files do not add up to its length")
+    return result, files, digests
+
+
+def write_reports(result: CandidateResult, out_dir: Path, cache: Cache | None, report_key: str) -> CandidateOutcome:
+    """Render and write a candidate's reports into ``out_dir`` (and into the cache when it may be reused); the outcome carries it slim."""
     from screener.outputs import render_candidate, write_files
 
-    files = files if files is not None else render_candidate(result)
+    files = {name: content.encode("utf-8") for name, content in render_candidate(result).items()}
     written = write_files(out_dir, files)
     small = result.slim()
     if cache is not None and report_key and result.status in CACHEABLE_RESULTS:
-        payload = {"result": small.model_dump_json(), "files": files}
-        cache.put("report", report_key, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+        cache.put("report", report_key, pack_reports(small, files))
     return CandidateOutcome(result=small, written=written)
 
 

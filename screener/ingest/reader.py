@@ -7,11 +7,11 @@ reported as that file's ``error`` status with the exception's name.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from screener.document import Document, Link, Status
 from screener.errors import DocumentError
+from screener.fingerprint import file_sha256
 from screener.ingest import docx_reader, markdown_reader, text_reader
 from screener.ingest.limits import Limits, time_limit
 from screener.ingest.pdf import DEFAULT_ENGINE, read_pdf
@@ -31,14 +31,6 @@ def _read_lines(kind: str, path: Path, vocab: Vocabulary, limits: Limits) -> tup
     if kind == "markdown":
         return markdown_reader.read_lines(path, max_bytes=limits.max_bytes), []
     return text_reader.read_lines(path, max_bytes=limits.max_bytes, vocab=vocab), []
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def format_of(path: Path) -> str:

@@ -86,6 +86,6 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render_html(result: CandidateResult) -> str:
-    """The candidate's fit report as a self-contained HTML page."""
-    return _environment().get_template("report.html.j2").render(r=build_view(result))
+def render_html(result: CandidateResult, view=None) -> str:  # type: ignore[no-untyped-def]
+    """The candidate's fit report as a self-contained HTML page; ``view`` is its :func:`build_view`, when at hand."""
+    return _environment().get_template("report.html.j2").render(r=view or build_view(result))

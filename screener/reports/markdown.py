@@ -62,7 +62,7 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render_markdown(result: CandidateResult) -> str:
-    """The candidate's fit report as Markdown (a short one when the candidate failed)."""
-    text = _environment().get_template("report.md.j2").render(r=build_view(result))
+def render_markdown(result: CandidateResult, view=None) -> str:  # type: ignore[no-untyped-def]
+    """The candidate's fit report as Markdown (a short one when the candidate failed); ``view`` is its :func:`build_view`, when at hand."""
+    text = _environment().get_template("report.md.j2").render(r=view or build_view(result))
     return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"

@@ -1,0 +1,66 @@
+"""``make bench`` in miniature: benchmarks/run.py end to end on a tiny set, real subprocesses, no mocks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+COUNT = 12
+SCALE = 30  # ceil(30 / 12) = 3 copies: 36 candidates
+
+ROWS = (
+    "| cold wall s",
+    "| cold resumes/s",
+    "| warm wall s",
+    "| warm resumes/s",
+    "| warm candidates from cache",
+    "| warm speed-up (cold/warm wall)",
+    "| floor s (PDFium plain text, one process)",
+    "| cold / floor ratio",
+    "| naive s",
+    "| naive / cold ratio",
+    "| stage ms per resume: extract",
+    "| stage ms per resume: layout",
+    "| stage ms per resume: structure",
+    "| stage ms per resume: evidence",
+    "| stage ms per resume: score",
+    "| stage ms per resume: report",
+    "| worker peak RSS MB",
+    "| parent peak RSS MB",
+    "| scale files (candidates)",
+    "| scale wall s",
+    "| scale resumes/s",
+    "| scale max parent RSS MB",
+    "| scale max worker RSS MB",
+    "| scale parent RSS MB at 10%..100%",
+)
+
+
+def test_bench_run_prints_the_table_and_writes_bench_json(tmp_path: Path) -> None:
+    command = [sys.executable, str(REPO / "benchmarks" / "run.py"), "--count", str(COUNT), "--scale", str(SCALE), "--skip-naive", "--work", str(tmp_path)]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+    report = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
+    assert report["set"]["candidates"] == COUNT
+    assert report["cold"]["wall_seconds"] > 0 and report["warm"]["wall_seconds"] > 0
+    assert report["cold"]["timings"]["candidates_screened"] == COUNT
+    assert report["warm"]["timings"]["candidates_from_cache"] == COUNT
+    assert report["warm"]["timings"]["candidates_screened"] == 0
+    assert report["floor"]["seconds"] > 0 and report["floor"]["files"] == report["set"]["files"]
+    assert report["naive"] is None
+    assert report["scale"]["candidates"] == 3 * COUNT and report["scale"]["counts"]["candidates"] == 3 * COUNT
+    assert report["scale"]["rss"]["samples"] >= 1 and report["scale"]["rss"]["max_parent_rss_mb"] > 0
+    assert len(report["scale"]["rss"]["parent_curve_mb"]) == 10
+    assert set(report["measures"]["stage_ms_per_resume"]) >= {"extract", "layout", "structure", "evidence", "score", "report"}
+
+    out = done.stdout
+    assert "| measure" in out and "| target" in out
+    for row in ROWS:
+        assert row in out, f"missing row {row!r}"
+    assert "| skipped" in out  # the naive rows, with --skip-naive
+    judged = [line for line in out.splitlines() if line.rstrip().rstrip("|").rstrip().endswith(("| met", "| NOT met", "| n/a"))]
+    assert len(judged) >= 6  # from cache, warm speed-up, cold/floor, naive/cold, worker RSS (cold and scale)
