@@ -7,12 +7,19 @@ set LaTeX lines leave gaps of a fifth of an em. So a word breaks at a space
 glyph, at a horizontal gap wider than ``WORD_GAP_EM`` of the font size, at a
 jump backwards or to another baseline, and where the font size changes sharply.
 Ideographs, set solid without spaces, break at any visible gap.
+
+The rules are applied to whole pages at once, as arrays: a page has a few
+thousand glyphs and a rule per glyph pair in Python would cost more than
+reading the PDF.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
+
+import numpy as np
 
 from screener.ingest.glyphs import UNREADABLE_GLYPH, WORD_BREAKS, normalise_glyph_text
 from screener.ingest.words import RGB, PositionedWord
@@ -40,92 +47,125 @@ class Glyph(NamedTuple):
     upright: bool = True
 
 
-def _same_word(prev: Glyph, cur: Glyph) -> bool:
-    if cur.text == UNREADABLE_GLYPH or prev.text == UNREADABLE_GLYPH:
-        return False  # an unmapped glyph (a bullet, an icon) stands alone
-    size = max(min(prev.size, cur.size), 1.0)
-    if cur.upright != prev.upright:
-        return False
-    if not cur.upright:
-        # Vertical text runs along y; treat y as the reading axis.
-        return abs(cur.x0 - prev.x0) < BASELINE_EM * size and -BACKSTEP_EM * size < _vertical_gap(prev, cur) < WORD_GAP_EM * size
-    if abs(cur.bottom - prev.bottom) > BASELINE_EM * size:
-        return False
-    gap = cur.x0 - prev.x1
-    if gap > WORD_GAP_EM * size or gap < -BACKSTEP_EM * size:
-        return False
-    if gap > IDEOGRAPH_GAP_EM * size and _is_ideograph(prev.text[-1]) and _is_ideograph(cur.text[0]):
-        return False
-    return True
-
-
-def _is_ideograph(char: str) -> bool:
+def is_ideograph(char: str) -> bool:
     """CJK ideographs and kana: set solid, one em apart, with no spaces between words."""
     code = ord(char)
     return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF
 
 
-def _vertical_gap(prev: Glyph, cur: Glyph) -> float:
-    if cur.top >= prev.top:
-        return cur.top - prev.bottom
-    return prev.top - cur.bottom
+def is_break(text: str) -> bool:
+    """A glyph that separates words: a space of any kind, or one that prints nothing."""
+    return not text or text in WORD_BREAKS or all(ch in WORD_BREAKS for ch in text)
+
+
+#: The one-character (and empty) texts that break words, for the per-glyph test.
+_BREAK_TEXTS = frozenset(WORD_BREAKS | {""})
+
+
+@dataclass
+class GlyphArrays:
+    """A page's glyphs, in stream order, as columns; ``text`` is already normalised."""
+
+    text: Sequence[str]
+    x0: np.ndarray
+    top: np.ndarray
+    x1: np.ndarray
+    bottom: np.ndarray
+    size: np.ndarray
+    bold: np.ndarray
+    italic: np.ndarray
+    upright: np.ndarray
+    color: Sequence[RGB | None]
+
+    @classmethod
+    def from_glyphs(cls, glyphs: Sequence[Glyph]) -> GlyphArrays:
+        columns = list(zip(*glyphs, strict=True)) if glyphs else [()] * 10
+        floats = [np.asarray(column, dtype=np.float64) for column in columns[1:6]]
+        flags = [np.asarray(column, dtype=bool) for column in (columns[6], columns[7], columns[9])]
+        return cls(columns[0], *floats, flags[0], flags[1], flags[2], columns[8])
+
+
+def _joins(g: GlyphArrays, breaks: np.ndarray) -> np.ndarray:
+    """For each glyph after the first: does it continue the previous glyph's word?"""
+    size = np.maximum(np.minimum(g.size[:-1], g.size[1:]), 1.0)
+    unreadable = np.fromiter((t == UNREADABLE_GLYPH for t in g.text), dtype=bool, count=len(g.text))
+    gap = g.x0[1:] - g.x1[:-1]
+    upright_joins = (np.abs(g.bottom[1:] - g.bottom[:-1]) <= BASELINE_EM * size) & (gap <= WORD_GAP_EM * size) & (gap >= -BACKSTEP_EM * size)
+    solid = np.flatnonzero(upright_joins & (gap > IDEOGRAPH_GAP_EM * size))
+    for index in solid:  # few: only pairs set a little apart
+        if is_ideograph(g.text[index][-1]) and is_ideograph(g.text[index + 1][0]):
+            upright_joins[index] = False
+    # Vertical text runs along y: the same rules with the axes swapped.
+    downward = g.top[1:] >= g.top[:-1]
+    vertical_gap = np.where(downward, g.top[1:] - g.bottom[:-1], g.top[:-1] - g.bottom[1:])
+    vertical_joins = (np.abs(g.x0[1:] - g.x0[:-1]) < BASELINE_EM * size) & (vertical_gap > -BACKSTEP_EM * size) & (vertical_gap < WORD_GAP_EM * size)
+    joins = np.where(g.upright[1:], upright_joins, vertical_joins)
+    joins &= g.upright[1:] == g.upright[:-1]
+    joins &= ~(unreadable[1:] | unreadable[:-1])  # an unmapped glyph (a bullet, an icon) stands alone
+    joins &= ~breaks[:-1]
+    return joins
+
+
+def assemble_arrays(g: GlyphArrays, page: int) -> list[PositionedWord]:
+    """Group a page's glyphs (in stream order) into positioned words."""
+    count = len(g.text)
+    if count == 0:
+        return []
+    breaks = np.fromiter((t in _BREAK_TEXTS or (len(t) > 1 and is_break(t)) for t in g.text), dtype=bool, count=count)
+    starts = np.ones(count, dtype=bool)
+    starts[1:] = ~_joins(g, breaks)
+    kept = np.flatnonzero(~breaks)
+    if not len(kept):
+        return []
+    first = np.flatnonzero(starts[kept])  # word starts, as positions in ``kept``
+    x0 = np.minimum.reduceat(g.x0[kept], first).tolist()
+    top = np.minimum.reduceat(g.top[kept], first).tolist()
+    x1 = np.maximum.reduceat(g.x1[kept], first).tolist()
+    bottom = np.maximum.reduceat(g.bottom[kept], first).tolist()
+    sizes = g.size[kept]
+    low, high = np.minimum.reduceat(sizes, first), np.maximum.reduceat(sizes, first)
+    bold = np.add.reduceat(g.bold[kept].astype(np.int32), first)
+    italic = np.add.reduceat(g.italic[kept].astype(np.int32), first)
+    ends = np.append(first[1:], len(kept))
+    words: list[PositionedWord] = []
+    text, color = g.text, g.color
+    for number, (begin, end) in enumerate(zip(first.tolist(), ends.tolist(), strict=True)):
+        indices = kept[begin:end]
+        word = "".join([text[i] for i in indices]) if end - begin > 1 else text[indices[0]]
+        if not word.strip():
+            continue
+        length = end - begin
+        size = float(low[number]) if low[number] == high[number] else sorted(sizes[begin:end].tolist())[length // 2]
+        head = int(indices[0])
+        words.append(
+            PositionedWord(
+                word,
+                x0[number],
+                top[number],
+                x1[number],
+                bottom[number],
+                size,
+                int(bold[number]) * 2 >= length,
+                int(italic[number]) * 2 >= length,
+                color[head],
+                page,
+                bool(g.upright[head]),
+            )
+        )
+    return words
 
 
 def assemble_words(glyphs: Iterable[Glyph], page: int) -> list[PositionedWord]:
-    """Group glyphs (in stream order) into positioned words."""
-    words: list[PositionedWord] = []
-    run: list[Glyph] = []
-
-    def flush() -> None:
-        if not run:
-            return
-        text = "".join([g.text for g in run])
-        if text.strip():
-            count = len(run)
-            if count == 1:
-                first = run[0]
-                words.append(
-                    PositionedWord(text, first.x0, first.top, first.x1, first.bottom, first.size, first.bold, first.italic, first.color, page, first.upright)
-                )
-            else:
-                sizes = sorted([g.size for g in run])
-                words.append(
-                    PositionedWord(
-                        text,
-                        min([g.x0 for g in run]),
-                        min([g.top for g in run]),
-                        max([g.x1 for g in run]),
-                        max([g.bottom for g in run]),
-                        sizes[count // 2],
-                        sum([g.bold for g in run]) * 2 >= count,
-                        sum([g.italic for g in run]) * 2 >= count,
-                        run[0].color,
-                        page,
-                        run[0].upright,
-                    )
-                )
-        run.clear()
-
+    """Group glyphs (in stream order) into positioned words; a glyph standing for several words is split first."""
+    prepared: list[Glyph] = []
     for glyph in glyphs:
         text = normalise_glyph_text(glyph.text)
-        if not text or text in WORD_BREAKS or (len(text) > 1 and all(ch in WORD_BREAKS for ch in text)):
-            flush()
-            continue
-        if len(text) > 1 and any(ch in WORD_BREAKS for ch in text):
+        if len(text) > 1 and not is_break(text) and any(ch in WORD_BREAKS for ch in text):
             # A replacement text (e.g. /ActualText "email: ") holding several words.
-            for piece in _split_glyph(glyph._replace(text=text)):
-                if not piece.text:
-                    flush()
-                    continue
-                if run and not _same_word(run[-1], piece):
-                    flush()
-                run.append(piece)
-            continue
-        if run and not _same_word(run[-1], glyph):
-            flush()
-        run.append(glyph if text is glyph.text else glyph._replace(text=text))
-    flush()
-    return words
+            prepared.extend(_split_glyph(glyph._replace(text=text)))
+        else:
+            prepared.append(glyph if text is glyph.text else glyph._replace(text=text))
+    return assemble_arrays(GlyphArrays.from_glyphs(prepared), page)
 
 
 def _split_glyph(glyph: Glyph) -> list[Glyph]:

@@ -25,14 +25,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 from pypdfium2_raw.bindings import _libs
 
 from screener.document import Status
 from screener.errors import DocumentError
-from screener.ingest.assemble import Glyph, assemble_words
-from screener.ingest.glyphs import UNREADABLE_GLYPH, is_bold_font, is_italic_font
+from screener.ingest.assemble import GlyphArrays, assemble_arrays, is_break
+from screener.ingest.glyphs import UNREADABLE_GLYPH, is_bold_font, is_italic_font, normalise_glyph_text
 from screener.ingest.words import Box, FilledRect, PageLink, PageWords
 
 NAME = "pdfium"
@@ -55,6 +56,7 @@ def _c_function(name: str, restype: object, *argtypes: object):  # type: ignore[
 _VOID = ctypes.c_void_p
 _get_unicode = _c_function("FPDFText_GetUnicode", ctypes.c_uint, _VOID, ctypes.c_int)
 _get_text_object = _c_function("FPDFText_GetTextObject", _VOID, _VOID, ctypes.c_int)
+_get_loose_box_at = _c_function("FPDFText_GetLooseCharBox", ctypes.c_int, _VOID, ctypes.c_int, _VOID)  # into an array slot
 _get_loose_box = _c_function("FPDFText_GetLooseCharBox", ctypes.c_int, _VOID, ctypes.c_int, ctypes.POINTER(raw.FS_RECTF))
 _get_origin = _c_function("FPDFText_GetCharOrigin", ctypes.c_int, _VOID, ctypes.c_int, ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double))
 _is_generated = _c_function("FPDFText_IsGenerated", ctypes.c_int, _VOID, ctypes.c_int)
@@ -121,6 +123,18 @@ class _Transform(NamedTuple):
     def point(self, x: float, y: float) -> tuple[float, float]:
         x -= self.left
         y -= self.bottom
+        if self.rotation == 90:
+            return y, x
+        if self.rotation == 180:
+            return self.width - x, y
+        if self.rotation == 270:
+            return self.height - y, self.width - x
+        return x, self.height - y
+
+    def points(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`point` over arrays."""
+        x = x - self.left
+        y = y - self.bottom
         if self.rotation == 90:
             return y, x
         if self.rotation == 180:
@@ -238,85 +252,128 @@ def _codes(text_page: pdfium.PdfTextPage, textpage: int, count: int) -> list[int
     return codes
 
 
-def _glyphs(text_page: pdfium.PdfTextPage, transform: _Transform) -> tuple[list[Glyph], int]:
-    """Every drawn character of the page in content-stream order, and how many have no Unicode mapping.
+def _text_of(code: int, textpage: int, index: int, unmapped_font: bool) -> tuple[str | None, bool]:
+    """A kept character's text (None: unreadable) and whether PDFium had no Unicode mapping for it."""
+    text = _character(code)
+    if text is not None and not text.isascii():
+        text = normalise_glyph_text(text)  # presentation forms expanded, invisible characters dropped
+    if code in TEX_LIGATURES and _has_map_error(textpage, index):
+        return TEX_LIGATURES[code], False
+    if text is not None and unmapped_font and _has_map_error(textpage, index):
+        return text, True
+    return text, False
 
-    The hot loop of the whole pipeline: two calls into PDFium per character
-    and as little Python around them as will do. What a text object shares
-    (its style, its baseline) is looked up once per object.
+
+def _or_unreadable(text: str | None) -> str:
+    return UNREADABLE_GLYPH if text is None else text
+
+
+def _glyph_arrays(text_page: pdfium.PdfTextPage, transform: _Transform) -> tuple[GlyphArrays, int]:
+    """Every drawn character of the page in content-stream order, as columns, and how many have no Unicode mapping.
+
+    The hot path of the whole pipeline: two calls into PDFium per character,
+    made from list comprehensions, and everything else done once per text
+    object (style), per baseline (origin) or with numpy over the page.
     """
     count = raw.FPDFText_CountChars(text_page)
     textpage = ctypes.cast(text_page.raw, _VOID).value
-    styles: dict[int, _Style] = {}
+    if count <= 0:
+        return GlyphArrays.from_glyphs([]), 0
+    codes = _codes(text_page, textpage, count)
+    get_object, get_box = _get_text_object, _get_loose_box_at
+    objects = [get_object(textpage, index) or 0 for index in range(count)]
+    boxes = (ctypes.c_float * (4 * count))()
+    base = ctypes.addressof(boxes)
+    for index in range(count):
+        get_box(textpage, index, base + 16 * index)
+    code_array = np.asarray(codes, dtype=np.int64)
+    object_array = np.asarray(objects, dtype=np.uint64)
+    private = ((code_array >= PRIVATE_USE_START) & (code_array <= PRIVATE_USE_END)) | (code_array >= SUPPLEMENTARY_PRIVATE_USE)
+    kept = np.flatnonzero((object_array != 0) & ~private)  # generated line breaks have no object; icon glyphs are dropped
+    rect = np.frombuffer(boxes, dtype=np.float32).reshape(count, 4)[kept].astype(np.float64)  # left, top, right, bottom
+    kept_objects = object_array[kept]
+    # One style per text object, read at its first character.
+    unique, first_seen, inverse = np.unique(kept_objects, return_index=True, return_inverse=True)
     fonts: dict[int, tuple[bool, bool, float]] = {}
-    rect = raw.FS_RECTF()
-    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-    rect_ref, x_ref, y_ref = ctypes.byref(rect), ctypes.byref(origin_x), ctypes.byref(origin_y)
-    straight = transform.rotation == 0
-    height, left, bottom_edge = transform.height, transform.left, transform.bottom
-    get_object, get_box, get_origin = _get_text_object, _get_loose_box, _get_origin
-    glyphs: list[Glyph] = []
-    append = glyphs.append
-    unmapped: list[int] = []  # glyphs whose code PDFium could not map to Unicode
-    unreadable = 0
-    style: _Style | None = None
-    current = 0  # the text object of the previous character
-    fast = False  # the current object is upright on an unrotated page: one baseline, origin asked once
-    box_bottom = glyph_bottom = top = 0.0
-    previous = (0.0, 0.0, 0.0, 0.0)
-    for index, code in enumerate(_codes(text_page, textpage, count)):
-        text_object = get_object(textpage, index)
-        if not text_object:
-            continue  # a line break PDFium generated
-        if code in GENERATED_CANDIDATES and _is_generated(textpage, index):
-            if code == 0x20 and glyphs and glyphs[-1].text != " ":
-                # PDFium saw a word gap; where an italic overhang hides it from the boxes, it still counts.
-                last = glyphs[-1]
-                append(last._replace(text=" ", x0=last.x1))
-            continue
-        if PRIVATE_USE_START <= code <= PRIVATE_USE_END or code >= SUPPLEMENTARY_PRIVATE_USE:
-            continue  # an icon font's glyph
-        if text_object != current:
-            current = text_object
-            style = styles.get(text_object)
-            if style is None:
-                style = styles[text_object] = _style(textpage, index, text_object, fonts, transform.rotation)
-            fast = style.upright and straight
-            box_bottom = math.nan
-            previous = (0.0, 0.0, 0.0, 0.0)
-        text = ASCII[code] if 0x20 < code < 0x7F else _character(code)
-        if code in TEX_LIGATURES and _has_map_error(textpage, index):
-            text = TEX_LIGATURES[code]
-        elif text is None:
-            unreadable += 1
-            text = UNREADABLE_GLYPH
-        elif style.unmapped and _has_map_error(textpage, index):
-            unmapped.append(len(glyphs))
-        get_box(textpage, index, rect_ref)
-        x0, x1, bottom = rect.left, rect.right, rect.bottom
-        box = (x0, x1, bottom, rect.top)
-        if box == previous:
-            # PDFium spells a ligature glyph as several characters sharing its box.
-            glyphs[-1] = glyphs[-1]._replace(text=glyphs[-1].text + text)
-            continue
-        previous = box
-        if fast:
-            if bottom != box_bottom:  # a new baseline (or a new object): ask where it is
-                get_origin(textpage, index, x_ref, y_ref)
-                box_bottom = bottom
-                glyph_bottom = height - (origin_y.value + style.descent - bottom_edge)
-                top = glyph_bottom - style.size
-            append(Glyph(text, x0 - left, top, x1 - left, glyph_bottom, style.size, style.bold, style.italic, style.color, True))
-        else:
-            gx0, gtop, gx1, gbottom = transform.box(x0, bottom, x1, rect.top)
-            append(Glyph(text, gx0, gtop, gx1, gbottom, style.size, style.bold, style.italic, style.color, style.upright))
-    if unmapped and len(unmapped) * 2 >= len(glyphs):
+    styles = [_style(textpage, int(kept[i]), int(obj), fonts, transform.rotation) for obj, i in zip(unique.tolist(), first_seen.tolist(), strict=True)]
+    unmapped_objects = {int(obj) for obj, style in zip(unique.tolist(), styles, strict=True) if style.unmapped}
+    texts: list[str | None] = [ASCII.get(code) for code in code_array[kept].tolist()]
+    unmapped: list[int] = []
+    for position in range(len(texts)):
+        if texts[position] is None or (unmapped_objects and int(kept_objects[position]) in unmapped_objects):
+            index = int(kept[position])
+            texts[position], missing = _text_of(codes[index], textpage, index, int(kept_objects[position]) in unmapped_objects)
+            if missing:
+                unmapped.append(position)
+    # PDFium spells a ligature glyph as several characters sharing its box: they become one glyph.
+    same_box = np.zeros(len(texts), dtype=bool)
+    same_box[1:] = (rect[1:] == rect[:-1]).all(axis=1) & (kept_objects[1:] == kept_objects[:-1])
+    if same_box.any():  # a space never joins a ligature, nor starts one
+        spaces = np.fromiter((bool(t) and is_break(t) for t in texts), dtype=bool, count=len(texts))  # invisible characters still join
+        same_box[1:] &= ~spaces[1:] & ~spaces[:-1]
+    if same_box.any():
+        for position in np.flatnonzero(same_box).tolist():
+            head = position - 1
+            while same_box[head]:
+                head -= 1
+            texts[head] = _or_unreadable(texts[head]) + _or_unreadable(texts[position])
+        keep = np.flatnonzero(~same_box)
+        texts = [texts[i] for i in keep.tolist()]
+        rect, inverse, kept = rect[keep], inverse[keep], kept[keep]
+        renumber = np.cumsum(~same_box) - 1
+        unmapped = sorted({int(renumber[p]) for p in unmapped})
+    unreadable = sum(1 for t in texts if t is None)
+    final = [_or_unreadable(t) for t in texts]
+    if unmapped and len(unmapped) * 2 >= len(final):
         # Most of the page has no Unicode map (a CID font without ToUnicode):
         # the codes are glyph ids, not text, as pdfminer's "(cid:N)" says.
         for position in unmapped:
-            glyphs[position] = glyphs[position]._replace(text=UNREADABLE_GLYPH)
+            final[position] = UNREADABLE_GLYPH
         unreadable += len(unmapped)
-    return glyphs, unreadable
+    return _placed(final, rect, inverse, kept, styles, textpage, transform), unreadable
+
+
+def _placed(
+    texts: list[str], rect: np.ndarray, inverse: np.ndarray, kept: np.ndarray, styles: list[_Style], textpage: int, transform: _Transform
+) -> GlyphArrays:
+    """The glyphs' boxes in pdfplumber's page space, with pdfminer's baseline geometry where the text is upright."""
+    size = np.asarray([st.size for st in styles], dtype=np.float64)[inverse]
+    upright = np.asarray([st.upright for st in styles], dtype=bool)[inverse]
+    left, top, right, bottom = rect[:, 0], rect[:, 1], rect[:, 2], rect[:, 3]
+    # Everywhere: the loose box, turned into page space (the only way for vertical or rotated text).
+    corners = transform.points(left, bottom), transform.points(right, top)
+    gx0, gx1 = np.minimum(corners[0][0], corners[1][0]), np.maximum(corners[0][0], corners[1][0])
+    gtop, gbottom = np.minimum(corners[0][1], corners[1][1]), np.maximum(corners[0][1], corners[1][1])
+    if transform.rotation == 0 and upright.any():
+        # Upright text: a box ``size`` high above the font's descent line, as pdfminer draws it.
+        # One text object shares one baseline, so its origin is asked for once per object and box bottom.
+        descent = np.asarray([st.descent for st in styles], dtype=np.float64)[inverse]
+        change = np.ones(len(texts), dtype=bool)
+        change[1:] = (inverse[1:] != inverse[:-1]) | (bottom[1:] != bottom[:-1])
+        starts = np.flatnonzero(change & upright)
+        origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+        baselines = np.empty(len(starts), dtype=np.float64)
+        for number, position in enumerate(starts.tolist()):
+            _get_origin(textpage, int(kept[position]), ctypes.byref(origin_x), ctypes.byref(origin_y))
+            baselines[number] = origin_y.value
+        run = np.cumsum(change & upright) - 1
+        glyph_bottom = transform.height - (baselines[np.clip(run, 0, None)] + descent - transform.bottom) if len(starts) else gbottom
+        gx0 = np.where(upright, left - transform.left, gx0)
+        gx1 = np.where(upright, right - transform.left, gx1)
+        gbottom = np.where(upright, glyph_bottom, gbottom)
+        gtop = np.where(upright, glyph_bottom - size, gtop)
+    return GlyphArrays(
+        text=texts,
+        x0=gx0,
+        top=gtop,
+        x1=gx1,
+        bottom=gbottom,
+        size=size,
+        bold=np.asarray([st.bold for st in styles], dtype=bool)[inverse],
+        italic=np.asarray([st.italic for st in styles], dtype=bool)[inverse],
+        upright=upright,
+        color=[styles[i].color for i in inverse.tolist()],
+    )
 
 
 def _uri(document: pdfium.PdfDocument, action: object) -> str:
@@ -388,7 +445,7 @@ def page_words(document: pdfium.PdfDocument, page: pdfium.PdfPage, number: int) 
     transform = _transform(page)
     textpage = page.get_textpage()
     try:
-        glyphs, unreadable = _glyphs(textpage, transform)
+        glyphs, unreadable = _glyph_arrays(textpage, transform)
     finally:
         textpage.close()
     rects: list[FilledRect] = []
@@ -398,11 +455,11 @@ def page_words(document: pdfium.PdfDocument, page: pdfium.PdfPage, number: int) 
         number=number,
         width=width,
         height=height,
-        words=tuple(assemble_words(glyphs, number)),
+        words=tuple(assemble_arrays(glyphs, number)),
         links=_links(document, page, transform),
         rects=tuple(rects),
         image_count=images,
-        char_count=len(glyphs),
+        char_count=len(glyphs.text),
         unreadable_chars=unreadable,
     )
 
