@@ -12,6 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from spacy.attrs import IDX, IS_SPACE
 from spacy.tokens import Doc
 
 from screener.document import Document
@@ -144,14 +145,15 @@ class EvidenceExtractor:
     def _match(self, doc: Doc, starts: list[int], units: list[Unit]) -> list[_UnitMatches]:
         per_unit = [_UnitMatches() for _ in units]
         token_unit = []
-        for token in doc:
-            index = bisect_right(starts, token.idx) - 1
+        # Token offsets and spaces as one array: a Token object per token costs more than the matching.
+        for i, (offset, is_space) in enumerate(doc.to_array([IDX, IS_SPACE]).tolist()):
+            index = bisect_right(starts, offset) - 1
             token_unit.append(index)
-            if token.is_space:
+            if is_space:
                 continue
             if per_unit[index].lo < 0:
-                per_unit[index].lo = token.i
-            per_unit[index].hi = token.i + 1
+                per_unit[index].lo = i
+            per_unit[index].hi = i + 1
         unit_first_token = [m.lo for m in per_unit]
         skills = self.x.taxonomy.skills
         for matcher, rule in ((self.x.skills_lower, "alias"), (self.x.skills_exact, "alias"), (self.x.skill_patterns, "pattern")):

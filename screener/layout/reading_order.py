@@ -77,7 +77,8 @@ def _intersect(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> li
     out = []
     for a0, a1 in a:
         for b0, b1 in b:
-            lo, hi = max(a0, b0), min(a1, b1)
+            lo = a0 if a0 > b0 else b0
+            hi = a1 if a1 < b1 else b1
             if hi - lo >= MIN_GUTTER:
                 out.append((lo, hi))
     return out
@@ -295,8 +296,13 @@ def _best_zone(bands: list[list[Segment]], lo: float, hi: float) -> tuple[int, i
     ``_ends_beside``'s rule.
     """
     free = [_free_intervals(band, lo, hi) for band in bands]
+    remaining = [0] * (len(bands) + 1)  # segments from each band to the end: the most a run starting there can hold
+    for index in range(len(bands) - 1, -1, -1):
+        remaining[index] = remaining[index + 1] + len(bands[index])
     best: tuple[int, int, int, tuple[float, float]] | None = None
     for first in range(len(bands)):
+        if best is not None and remaining[first] <= best[0]:
+            break  # no later run can hold more segments than the best one
         shared = free[first]
         count = 0
         for last in range(first, len(bands)):
