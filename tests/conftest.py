@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -33,3 +34,14 @@ def corpus_dir(name: str) -> Path:
     if not folder.is_dir():
         pytest.skip(f"{folder} is absent: the shared corpus is not beside this checkout")
     return folder
+
+
+def fidelity_module():
+    """The shared parsing-fidelity measure (``../shared/tools/fidelity.py``), or a clean skip where it is absent."""
+    path = SHARED / "tools" / "fidelity.py"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent")
+    spec = importlib.util.spec_from_file_location("shared_fidelity", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

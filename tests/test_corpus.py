@@ -6,8 +6,6 @@ shared tool's own scoring functions, on our reading-order text.
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 from click.testing import CliRunner
 
@@ -18,7 +16,7 @@ from screener.ingest.limits import Limits
 from screener.ingest.pdf import DEFAULT_ENGINE, ENGINES
 from screener.ingest.reader import read_document
 
-from .conftest import SHARED, corpus_dir
+from .conftest import corpus_dir, fidelity_module
 
 #: Floors held on ../shared/corpus/realworld (issue 2's acceptance).
 MEAN_RECALL_FLOOR = 0.99
@@ -55,14 +53,6 @@ BAD_EXPECTED = {
 }
 
 
-def _fidelity_module():
-    path = SHARED / "tools" / "fidelity.py"
-    if not path.is_file():
-        pytest.skip(f"{path} is absent")
-    spec = importlib.util.spec_from_file_location("shared_fidelity", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +104,7 @@ def test_when_a_bad_file_is_parsed_by_the_cli_then_it_prints_one_status_line_and
 
 
 def test_when_realworld_resumes_are_parsed_then_fidelity_holds_its_floors(realworld_docs):
-    fidelity = _fidelity_module()
+    fidelity = fidelity_module()
     folder = corpus_dir("realworld")
     texts = {name: doc.reading_text() for name, doc in realworld_docs.items()}
     rows = []

@@ -8,7 +8,6 @@ must hold the corpus floors, and the structures are compared file by file.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from screener.ingest.limits import Limits
 from screener.ingest.pdf import ENGINES
 from screener.ingest.reader import read_document
 
-from .conftest import REPO, SHARED, corpus_dir
+from .conftest import REPO, corpus_dir, fidelity_module
 
 SAMPLES = REPO / "samples" / "resumes"
 SAMPLE_PDFS = sorted(SAMPLES.glob("*.pdf")) + sorted(SAMPLES.glob("*/resume.pdf"))
@@ -144,14 +143,6 @@ def test_when_both_engines_read_a_sample_pdf_then_words_agree_in_text_box_size_a
 # -- the shared corpus ----------------------------------------------------------------------------
 
 
-def _fidelity_module():
-    path = SHARED / "tools" / "fidelity.py"
-    if not path.is_file():
-        pytest.skip(f"{path} is absent")
-    spec = importlib.util.spec_from_file_location("shared_fidelity", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +152,7 @@ def realworld_both(vocab) -> dict[str, dict[str, Document]]:
 
 
 def test_when_the_realworld_corpus_is_read_by_both_engines_then_pdfium_holds_the_fidelity_floors(realworld_both):
-    fidelity = _fidelity_module()
+    fidelity = fidelity_module()
     folder = corpus_dir("realworld")
     rows = []
     for ref in sorted(folder.glob("*.ref.txt")):
@@ -209,3 +200,18 @@ def test_when_the_realworld_corpus_is_read_by_both_engines_then_section_kinds_mo
     )
     assert files > 0
     assert rates["kinds"] >= SAME_KINDS_FLOOR, [name for name, ok in zip(realworld_both, same["kinds"], strict=True) if not ok]
+
+
+def test_when_the_samples_are_screened_with_either_engine_then_rankings_and_reports_are_identical(tmp_path):
+    import datetime
+
+    from screener.batch import screen
+
+    outputs = {}
+    for engine in sorted(ENGINES):
+        out = tmp_path / engine
+        screen(SAMPLES, engine=engine, workers=0, cache=False, out_dir=out, as_of=datetime.date(2026, 11, 22))
+        outputs[engine] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name not in ("run.json", "index.html")}
+    pdfium, pdfplumber = outputs["pdfium"], outputs["pdfplumber"]
+    assert pdfium.keys() == pdfplumber.keys()
+    assert [name for name in pdfium if pdfium[name] != pdfplumber[name]] == []

@@ -120,19 +120,8 @@ class _Transform(NamedTuple):
     height: float
     rotation: int  # degrees clockwise
 
-    def point(self, x: float, y: float) -> tuple[float, float]:
-        x -= self.left
-        y -= self.bottom
-        if self.rotation == 90:
-            return y, x
-        if self.rotation == 180:
-            return self.width - x, y
-        if self.rotation == 270:
-            return self.height - y, self.width - x
-        return x, self.height - y
-
-    def points(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`point` over arrays."""
+    def points(self, x, y):  # type: ignore[no-untyped-def]
+        """Page-space (x, top) of user-space (x, y): numbers or numpy arrays alike."""
         x = x - self.left
         y = y - self.bottom
         if self.rotation == 90:
@@ -144,8 +133,8 @@ class _Transform(NamedTuple):
         return x, self.height - y
 
     def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
-        ax, at = self.point(x0, y0)
-        bx, bt = self.point(x1, y1)
+        ax, at = self.points(x0, y0)
+        bx, bt = self.points(x1, y1)
         return min(ax, bx), min(at, bt), max(ax, bx), max(at, bt)
 
     @property
