@@ -213,6 +213,14 @@ def failed_result(
     return CandidateResult(candidate_id=task.candidate_id, source=task.source, status=status, error=error, documents=tuple(outcomes), ranking_role=role)
 
 
+def available_cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS and Windows have no affinity call
+        return os.cpu_count() or 1
+
+
 def _now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
@@ -266,7 +274,7 @@ def screen(
         cache_dir=store.directory if store else None,
         out_dir=Path(out_dir) if out_dir is not None else None,
     )
-    workers = (os.cpu_count() or 1) if workers is None else workers
+    workers = available_cores() if workers is None else workers
     batch = run_batch(found, input_path, settings, store=store, workers=workers, out_dir=out_dir, progress=progress)
     options = {
         "role": role,

@@ -7,6 +7,7 @@ Only counts are shown, never a file name: names of people are personal data.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import TextIO
@@ -15,6 +16,20 @@ from tqdm import tqdm
 
 #: Seconds between plain progress lines when stderr is not a terminal.
 LINE_INTERVAL = 5.0
+#: Columns and rows of a terminal that does not say how large it is.
+DEFAULT_SIZE = (80, 24)
+
+
+def _size(stream: TextIO) -> tuple[int, int]:
+    """The terminal's columns and rows; one that reports none (a bare pseudo-terminal) gets 80 by 24.
+
+    tqdm hides a bar below the last row, so a terminal of zero rows would show nothing.
+    """
+    try:
+        size = os.get_terminal_size(stream.fileno())
+        return size.columns or DEFAULT_SIZE[0], size.lines or DEFAULT_SIZE[1]
+    except (OSError, ValueError, AttributeError):
+        return DEFAULT_SIZE
 
 
 class Progress:
@@ -32,7 +47,8 @@ class Progress:
         self._last_line = self._started
         self._bar = None
         if self.mode == "bar":
-            self._bar = tqdm(total=total, file=self._stream, unit="resume", dynamic_ncols=True, smoothing=0.1, leave=True)
+            columns, rows = _size(self._stream)
+            self._bar = tqdm(total=total, file=self._stream, unit="resume", ncols=columns, nrows=rows, smoothing=0.1, leave=True)
 
     def update(self, *, failed: bool = False, cached: bool = False) -> None:
         self.done += 1

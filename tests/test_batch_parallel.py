@@ -274,3 +274,69 @@ def test_when_stderr_is_not_a_terminal_then_progress_is_plain_lines_ending_with_
     assert final.groups() == ("4", "4", "1", "0")
     assert all(line.startswith("screened ") for line in lines)
     assert not re.search(r"^screened \d+/\d+", result.stdout, flags=re.M), "progress went to stdout"
+
+
+def test_when_two_runs_share_one_cache_at_once_then_both_finish_with_the_same_outputs(work, cold, tmp_path):
+    """Two `screener screen` processes over one fresh cache at the same time (WAL, transactions)."""
+    import subprocess
+    import sys
+
+    shared = tmp_path / "shared-cache"
+    runs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "screener",
+                "screen",
+                str(SAMPLES),
+                "--out",
+                str(tmp_path / f"run{n}"),
+                "--cache",
+                str(shared),
+                "--as-of",
+                AS_OF.isoformat(),
+                "--quiet",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in (1, 2)
+    ]
+    for run in runs:
+        _, stderr = run.communicate(timeout=300)
+        assert run.returncode == 0, stderr
+    first, second = outputs(tmp_path / "run1"), outputs(tmp_path / "run2")
+    assert differing(first, second) == []
+    assert differing(first, outputs(work / "cold")) == []
+
+
+def test_when_stderr_is_a_terminal_then_progress_is_a_bar(tmp_path):
+    """A real pseudo-terminal on stderr: the bar redraws with carriage returns and ends at the total."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    controller, terminal = pty.openpty()
+    run = subprocess.Popen(
+        [sys.executable, "-m", "screener", "screen", str(SAMPLES), "--out", str(tmp_path / "out"), "--no-cache", "--as-of", AS_OF.isoformat()],
+        stdout=subprocess.DEVNULL,
+        stderr=terminal,
+    )
+    os.close(terminal)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closed: the run is over
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    assert run.wait(timeout=300) == 0
+    os.close(controller)
+    text = drawn.decode("utf-8", "replace")
+    assert "\r" in text and f"{SAMPLE_COUNT}/{SAMPLE_COUNT}" in text and "failed" in text
+    assert "screened " not in text  # the plain lines are for logs, not terminals

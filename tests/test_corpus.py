@@ -53,8 +53,6 @@ BAD_EXPECTED = {
 }
 
 
-
-
 @pytest.fixture(scope="module")
 def realworld_docs(vocab):
     folder = corpus_dir("realworld")

@@ -143,8 +143,6 @@ def test_when_both_engines_read_a_sample_pdf_then_words_agree_in_text_box_size_a
 # -- the shared corpus ----------------------------------------------------------------------------
 
 
-
-
 @pytest.fixture(scope="module")
 def realworld_both(vocab) -> dict[str, dict[str, Document]]:
     folder = corpus_dir("realworld")
@@ -211,7 +209,9 @@ def test_when_the_samples_are_screened_with_either_engine_then_rankings_and_repo
     for engine in sorted(ENGINES):
         out = tmp_path / engine
         screen(SAMPLES, engine=engine, workers=0, cache=False, out_dir=out, as_of=datetime.date(2026, 11, 22))
-        outputs[engine] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name not in ("run.json", "index.html")}
+        outputs[engine] = {
+            p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name not in ("run.json", "index.html")
+        }
     pdfium, pdfplumber = outputs["pdfium"], outputs["pdfplumber"]
     assert pdfium.keys() == pdfplumber.keys()
     assert [name for name in pdfium if pdfium[name] != pdfplumber[name]] == []
