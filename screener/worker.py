@@ -15,6 +15,7 @@ import json
 import os
 import resource
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
@@ -123,10 +124,13 @@ class RunSettings:
     def evidence_key(self, document_key: str) -> str:
         return cache_key("evidence", code_digest(EVIDENCE_CODE), self.taxonomy.sha256, document_key)
 
+    @cached_property
+    def _profiles_json(self) -> str:
+        return json.dumps({pid: p.model_dump(mode="json") for pid, p in sorted(self.profiles.items())}, sort_keys=True)
+
     def report_key(self, candidate_id: str, source: str, documents: tuple[tuple[str, str, str], ...]) -> str:
         """Everything a candidate's reports depend on: the whole program's code, knowledge, options and contents."""
-        profiles = json.dumps({pid: p.model_dump(mode="json") for pid, p in sorted(self.profiles.items())}, sort_keys=True)
-        parts = [code_digest(), self.taxonomy.sha256, profiles, self.as_of.isoformat(), self.role, candidate_id, source]
+        parts = [code_digest(), self.taxonomy.sha256, self._profiles_json, self.as_of.isoformat(), self.role, candidate_id, source]
         parts += [f"{relative}\0{self.document_key(sha)}" for _, relative, sha in documents]
         return cache_key("report", *parts)
 

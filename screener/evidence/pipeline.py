@@ -17,6 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 
+from screener.evidence.flags import FlagCompiler
 from screener.evidence.lexicon import inflect
 from screener.taxonomy import Skill, Taxonomy, normalise_alias
 
@@ -115,7 +116,9 @@ def build_extractor(taxonomy: Taxonomy) -> Extractor:
     make = nlp.make_doc
     skills_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
     skills_exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-    skill_patterns = Matcher(nlp.vocab)
+    # Patterns are validated as written when the taxonomy loads; compiled to flags they no longer fit spaCy's schema.
+    skill_patterns = Matcher(nlp.vocab, validate=False)
+    flags = FlagCompiler(nlp.vocab)
     owners = taxonomy.alias_owner
     ambiguous: dict[str, set[str]] = {}
     exact_aliases: dict[str, set[str]] = {}
@@ -140,22 +143,24 @@ def build_extractor(taxonomy: Taxonomy) -> Extractor:
         if lower_forms:
             skills_lower.add(skill.id, [make(f) for f in sorted(lower_forms)])
         if skill.patterns:
-            skill_patterns.add(skill.id, skill.patterns)
+            skill_patterns.add(skill.id, flags.patterns(skill.patterns))
     lexicon = signal_lexicon(taxonomy)
     signals = PhraseMatcher(nlp.vocab, attr="LOWER")
     for kind, phrases in lexicon.phrases.items():
         signals.add(kind, [make(p) for p in sorted(phrases)])
-    quantities = Matcher(nlp.vocab)
+    quantities = Matcher(nlp.vocab, validate=False)
     for label, patterns in QUANTITY_PATTERNS.items():
-        quantities.add(label, patterns)
+        quantities.add(label, flags.patterns(patterns))
     time_units = [u.casefold() for u in taxonomy.signals.time_units]
-    quantities.add("duration", [[NUMBER, {"LOWER": {"IN": time_units}}], [{"TEXT": {"REGEX": r"^\d+(\.\d+)?(ms|s|h)$"}}]])
+    quantities.add("duration", flags.patterns([[NUMBER, {"LOWER": {"IN": time_units}}], [{"TEXT": {"REGEX": r"^\d+(\.\d+)?(ms|s|h)$"}}]]))
     units = [u.casefold() for u in taxonomy.signals.business_units]
-    quantities.add("scale", [[NUMBER, {"LOWER": {"IN": units}}], [{"TEXT": {"REGEX": r"^\d+(\.\d+)?[kKmM]\+?$"}}, {"LOWER": {"IN": units}}]])
+    quantities.add("scale", flags.patterns([[NUMBER, {"LOWER": {"IN": units}}], [{"TEXT": {"REGEX": r"^\d+(\.\d+)?[kKmM]\+?$"}}, {"LOWER": {"IN": units}}]]))
     metric_words = [m.casefold() for m in taxonomy.signals.model_metrics if " " not in m]
     quantities.add(
         "metric_value",
-        [[{"LOWER": {"IN": metric_words}}, {"IS_PUNCT": True, "OP": "?"}, {"LOWER": {"IN": ["of", "to", "at", "=", "from"]}, "OP": "?"}, NUMBER]],
+        flags.patterns(
+            [[{"LOWER": {"IN": metric_words}}, {"IS_PUNCT": True, "OP": "?"}, {"LOWER": {"IN": ["of", "to", "at", "=", "from"]}, "OP": "?"}, NUMBER]]
+        ),
     )
     return Extractor(
         nlp=nlp,
