@@ -190,17 +190,23 @@ def _displayed(matrix: raw.FS_MATRIX, rotation: int) -> tuple[float, float, floa
     return a, b, c, d
 
 
+#: Out-parameters of the per-object calls, made once: a page has hundreds of text objects, and each process reads one page at a time.
+_MATRIX = raw.FS_MATRIX()
+_MATRIX_REF = ctypes.byref(_MATRIX)
+_RGBA = tuple(ctypes.c_uint() for _ in range(4))
+_RGBA_REFS = tuple(ctypes.byref(cell) for cell in _RGBA)
+
+
 def _style(textpage: int, index: int, text_object: int, fonts: dict[int, tuple[bool, bool, float]], rotation: int) -> _Style:
-    matrix = raw.FS_MATRIX()
-    _get_char_matrix(textpage, index, ctypes.byref(matrix))
+    matrix = _MATRIX
+    _get_char_matrix(textpage, index, _MATRIX_REF)
     scale = math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c)) or 1.0
     size = _get_font_size(textpage, index) * scale
     font = _get_font(text_object)
     bold, italic, descent = _font_facts(font, fonts) if font else (False, False, DEFAULT_DESCENT)
-    red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
     color = None
-    if _get_fill(text_object, ctypes.byref(red), ctypes.byref(green), ctypes.byref(blue), ctypes.byref(alpha)):
-        color = (red.value / 255, green.value / 255, blue.value / 255)
+    if _get_fill(text_object, *_RGBA_REFS):
+        color = (_RGBA[0].value / 255, _RGBA[1].value / 255, _RGBA[2].value / 255)
     a, b, c, d = _displayed(matrix, rotation)
     upright = abs(b) < 1e-6 and abs(c) < 1e-6 and a * d > 0
     return _Style(size, descent * size, bold, italic, color, upright, bool(_has_map_error(textpage, index)))
