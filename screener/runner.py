@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import pickle
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from screener.cache import Cache, CacheUnavailable, cache_key, default_cache_dir
 from screener.discover import Discovery
 from screener.document import Status
 from screener.fingerprint import code_digest, file_sha256
-from screener.outputs import write_files
+from screener.outputs import OutputWriter, write_files
 from screener.parallel import WorkerPool
 from screener.progress import Progress
 from screener.results import CandidateResult
@@ -108,7 +109,7 @@ def _from_cache(cache: Cache | None, task: CandidateTask, out_dir: Path) -> Cand
 @dataclass
 class BatchOutcome:
     results: list[CandidateResult]
-    writer: object = None  # the OutputWriter, when writing
+    writer: OutputWriter | None = None  # when writing: it still has the run's own files to write
     stats: dict = field(default_factory=dict)
 
 
@@ -129,8 +130,6 @@ def run_batch(
     found: Discovery, input_path: Path, settings: RunSettings, *, store: Cache | None, workers: int, out_dir: Path | None, progress: str | None
 ) -> BatchOutcome:
     """Screen every discovered candidate; write each one's reports as it finishes when ``out_dir`` is given."""
-    from screener.outputs import OutputWriter
-
     writer = OutputWriter(out_dir) if out_dir is not None else None
     local = CandidateScreener(settings)
     clock = StageClock()
@@ -148,12 +147,10 @@ def run_batch(
         counts["from_cache" if outcome.cached else "screened"] += 1
         meter.update(failed=not outcome.result.ok, cached=outcome.cached)
 
-    pool = None
-    if workers > 0:
-        pool = WorkerPool(screen_in_worker, _failure(settings), workers=workers, initializer=init_worker, initargs=(settings,))
+    pool = WorkerPool(screen_in_worker, _failure(settings), workers=workers, initializer=init_worker, initargs=(settings,)) if workers > 0 else None
     hard_limit = settings.limits.time_limit * HARD_LIMIT_FACTOR + HARD_LIMIT_SLACK
     meter = Progress(len(found.candidates), mode=progress)
-    try:
+    with meter, pool or nullcontext():
         for candidate in found.candidates:
             task = make_task(candidate, input_path, settings)
             hit = _from_cache(store, task, out_dir) if out_dir is not None else None
@@ -162,7 +159,7 @@ def run_batch(
             elif pool is None:
                 accept(task, local.screen(task))
             else:
-                if pool.in_flight == 0 and not pool.started:
+                if not pool.started:
                     local.prepare()  # built once here, shared by every forked worker
                     install(local)
                 for done_task, outcome in pool.submit(task, timeout=hard_limit * max(1, len(task.documents))):
@@ -170,10 +167,6 @@ def run_batch(
         if pool is not None:
             for done_task, outcome in pool.drain():
                 accept(done_task, outcome)
-    finally:
-        meter.close()
-        if pool is not None:
-            pool.close()
     stats = {
         "stage_ms": {name: round(ms, 1) for name, ms in clock.ms.items()},
         "candidates_from_cache": counts["from_cache"],
