@@ -301,7 +301,7 @@ def screen(
         stats=batch.stats,
     )
     if out_dir is not None:
-        batch.writer.finish(run)
+        batch.finish(run, store)
     return run
 
 

@@ -12,11 +12,13 @@ import json
 import os
 import tempfile
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from screener import __version__
 from screener.results import CandidateResult
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CSV_COLUMNS = (
     "rank", "candidate_id", "source", "status", "recommended_role", "ai_fit", "ml_fit", "lean", "confidence",
@@ -63,6 +65,8 @@ def _row(result: CandidateResult) -> dict:
 
 def ranking_frame(results: list[CandidateResult]) -> pd.DataFrame:
     """The ranking, one row per candidate in rank order (failed rows last)."""
+    import pandas as pd  # a re-run that finds its ranking in the cache never needs it
+
     frame = pd.DataFrame([_row(r) for r in results], columns=list(CSV_COLUMNS))
     for column in ("rank", "lean", "shipped_evidence", "listed_only"):
         frame[column] = frame[column].astype("Int64")
@@ -188,11 +192,20 @@ class OutputWriter:
     def write_candidate(self, result: CandidateResult) -> None:
         self.written.update(write_files(self.out_dir, {name: content.encode("utf-8") for name, content in render_candidate(result).items()}))
 
-    def finish(self, run) -> dict[str, str]:  # type: ignore[no-untyped-def]
-        """ranking.csv, index.html and run.json, flushed to disk; returns {relative path: sha256}."""
+    def finish(self, run, *, cache=None, ranking_key: str = "", reuse: bool = False) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        """ranking.csv, index.html and run.json, flushed to disk; returns {relative path: sha256}.
+
+        ``ranking_key`` names this exact ranking in ``cache`` (every candidate's
+        reports and the ranking role); with ``reuse`` (every candidate came from
+        the cache) a ranking stored under it is written as it is.
+        """
         from screener.index_page import RunSummary, render_index
 
-        self.put("ranking.csv", ranking_csv(run.results), durable=True)
+        stored = cache.get("ranking", ranking_key) if cache is not None and ranking_key and reuse else None
+        csv = stored.decode("utf-8") if stored is not None else ranking_csv(run.results)
+        if cache is not None and ranking_key and stored is None:
+            cache.put("ranking", ranking_key, csv.encode("utf-8"))
+        self.put("ranking.csv", csv, durable=True)
         self.put("index.html", render_index(run.results, RunSummary.from_run(run)), durable=True)
         self.put("run.json", json.dumps(manifest(run, dict(sorted(self.written.items()))), ensure_ascii=False, indent=2), durable=True)
         return self.written

@@ -31,6 +31,7 @@ from screener.taxonomy import Taxonomy, load_taxonomy
 from screener.taxonomy.load import sources_digest
 from screener.timing import StageClock
 from screener.worker import (
+    CACHEABLE_RESULTS,
     CandidateOutcome,
     CandidateScreener,
     CandidateTask,
@@ -111,6 +112,12 @@ class BatchOutcome:
     results: list[CandidateResult]
     writer: OutputWriter | None = None  # when writing: it still has the run's own files to write
     stats: dict = field(default_factory=dict)
+    ranking_key: str = ""  # this exact ranking's cache key, when every result may be cached
+    all_cached: bool = False  # every candidate's reports came from the cache
+
+    def finish(self, run, store: Cache | None) -> None:  # type: ignore[no-untyped-def]
+        assert self.writer is not None
+        self.writer.finish(run, cache=store, ranking_key=self.ranking_key, reuse=self.all_cached)
 
 
 def _failure(settings: RunSettings):  # type: ignore[no-untyped-def]
@@ -137,7 +144,13 @@ def run_batch(
     workers_rss: dict[int, int] = {}
     counts = {"from_cache": 0, "screened": 0}
 
+    report_keys: list[str] = []
+    cacheable = True  # every result is one the cache keeps: the same inputs give the same ranking
+
     def accept(task: CandidateTask, outcome: CandidateOutcome) -> None:
+        nonlocal cacheable
+        report_keys.append(task.report_key)
+        cacheable = cacheable and bool(task.report_key) and outcome.result.status in CACHEABLE_RESULTS
         if writer is not None:
             writer.written.update(outcome.written)
         results.append(outcome.result)
@@ -175,4 +188,6 @@ def run_batch(
         "worker_peak_rss_mb": sorted(round(kb / 1024, 1) for kb in workers_rss.values()),
         "parent_peak_rss_mb": round(peak_rss_kb() / 1024, 1),
     }
-    return BatchOutcome(results=results, writer=writer, stats=stats)
+    ranking_key = cache_key("ranking", code_digest(), settings.role, *sorted(report_keys)) if cacheable and report_keys else ""
+    all_cached = counts["screened"] == 0 and counts["from_cache"] == len(results)
+    return BatchOutcome(results=results, writer=writer, stats=stats, ranking_key=ranking_key, all_cached=all_cached)

@@ -235,12 +235,12 @@ def test_when_the_cache_is_inspected_and_cleared_then_counts_are_shown_and_empti
     info = cli("cache", "info", "--cache", cache_dir)
     assert info.exit_code == 0, info.stderr
     assert info.output.splitlines()[0] == f"cache: {cache_dir / DB_NAME}"
-    assert cache_kinds(info.output) == {"document": 3, "evidence": 3, "report": 3, "taxonomy": 1}
+    assert cache_kinds(info.output) == {"document": 3, "evidence": 3, "report": 3, "ranking": 1, "taxonomy": 1}
     assert re.search(r"^stored \d+\.\d MB \(compressed\), \d+\.\d MB on disk$", info.output, flags=re.M)
 
     cleared = cli("cache", "clear", "--cache", cache_dir)
     assert cleared.exit_code == 0, cleared.stderr
-    assert cleared.output == f"removed 10 entries from {cache_dir / DB_NAME}\n"
+    assert cleared.output == f"removed 11 entries from {cache_dir / DB_NAME}\n"
 
     after = cli("cache", "info", "--cache", cache_dir)
     assert cache_kinds(after.output) == {}
@@ -340,3 +340,15 @@ def test_when_stderr_is_a_terminal_then_progress_is_a_bar(tmp_path):
     text = drawn.decode("utf-8", "replace")
     assert "\r" in text and f"{SAMPLE_COUNT}/{SAMPLE_COUNT}" in text and "failed" in text
     assert "screened " not in text  # the plain lines are for logs, not terminals
+
+
+def test_when_a_warm_cache_is_screened_for_another_role_then_the_ranking_is_that_roles(work, warm, tmp_path):
+    """A cached ranking is reused only for the same candidates, reports and role."""
+    cached = screen(SAMPLES, as_of=AS_OF, role="ml_engineer", workers=2, cache_dir=work / "cache", out_dir=tmp_path / "ml-cached")
+    fresh = screen(SAMPLES, as_of=AS_OF, role="ml_engineer", workers=0, cache=False, out_dir=tmp_path / "ml-fresh")
+    assert cached.stats["candidates_from_cache"] == 0  # the reports say "ranked by ML engineer": none could be reused
+    assert (tmp_path / "ml-cached" / "ranking.csv").read_bytes() == (tmp_path / "ml-fresh" / "ranking.csv").read_bytes()
+    assert [r.candidate_id for r in cached.results] == [r.candidate_id for r in fresh.results]
+    again = screen(SAMPLES, as_of=AS_OF, role="ml_engineer", workers=2, cache_dir=work / "cache", out_dir=tmp_path / "ml-warm")
+    assert again.stats["candidates_from_cache"] == SAMPLE_COUNT
+    assert (tmp_path / "ml-warm" / "ranking.csv").read_bytes() == (tmp_path / "ml-fresh" / "ranking.csv").read_bytes()
