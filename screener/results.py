@@ -69,7 +69,11 @@ class CandidateResult(Frozen):
         return self.status is Status.OK and self.scores is not None
 
     def slim(self) -> CandidateResult:
-        """What the ranking, the CSV, the index and run.json need: this result without its evidence, breakdown, questions and outlines."""
-        documents = tuple(d.model_copy(update={"outline": ()}) for d in self.documents)
+        """What the ranking, the CSV, the index and run.json need, and no more: a batch keeps one per candidate.
+
+        Evidence, the breakdown, questions, gaps, listed skills, outlines and
+        warnings stay in the candidate's own report files.
+        """
+        documents = tuple(d.model_copy(update={"outline": (), "warnings": ()}) for d in self.documents)
         scores = self.scores.model_copy(update={"breakdown": {}}) if self.scores is not None else None
-        return self.model_copy(update={"evidence": (), "questions": (), "documents": documents, "scores": scores})
+        return self.model_copy(update={"evidence": (), "questions": (), "gaps": (), "listed_skills": (), "documents": documents, "scores": scores})

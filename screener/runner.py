@@ -17,8 +17,6 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from screener.cache import Cache, CacheUnavailable, cache_key, default_cache_dir
 from screener.discover import Discovery
 from screener.document import Status
@@ -100,11 +98,11 @@ def _from_cache(cache: Cache | None, task: CandidateTask, out_dir: Path) -> Cand
     if stored is None:
         return None
     try:
-        result, files, digests = unpack_reports(stored)
-    except (ValueError, KeyError, TypeError, ValidationError):
+        outcome, files = unpack_reports(stored)
+    except (ValueError, KeyError, TypeError):
         return None
     write_files(out_dir, files)
-    return CandidateOutcome(result=result, written=digests, cached=True)
+    return outcome
 
 
 @dataclass
@@ -127,7 +125,7 @@ def _failure(settings: RunSettings):  # type: ignore[no-untyped-def]
         status = Status.TIMEOUT if kind == "timeout" else Status.ERROR
         result = failed_result(task, status=status, message=message, role=settings.role)
         if settings.out_dir is None:
-            return CandidateOutcome(result=result)
+            return CandidateOutcome.whole(result)
         return write_reports(result, settings.out_dir, None, "")
 
     return on_failure
@@ -141,6 +139,7 @@ def run_batch(
     local = CandidateScreener(settings)
     clock = StageClock()
     results: list[CandidateResult] = []
+    rows: list[bytes] = []  # with reports written: each candidate's slim result, as JSON
     workers_rss: dict[int, int] = {}
     counts = {"from_cache": 0, "screened": 0}
 
@@ -150,15 +149,17 @@ def run_batch(
     def accept(task: CandidateTask, outcome: CandidateOutcome) -> None:
         nonlocal cacheable
         report_keys.append(task.report_key)
-        cacheable = cacheable and bool(task.report_key) and outcome.result.status in CACHEABLE_RESULTS
+        cacheable = cacheable and bool(task.report_key) and outcome.status in CACHEABLE_RESULTS
         if writer is not None:
             writer.written.update(outcome.written)
-        results.append(outcome.result)
+            rows.append(outcome.row)
+        else:
+            results.append(outcome.result)
         clock.add(outcome.timings)
         if outcome.pid:
             workers_rss[outcome.pid] = max(workers_rss.get(outcome.pid, 0), outcome.max_rss_kb)
         counts["from_cache" if outcome.cached else "screened"] += 1
-        meter.update(failed=not outcome.result.ok, cached=outcome.cached)
+        meter.update(failed=not outcome.ok, cached=outcome.cached)
 
     pool = WorkerPool(screen_in_worker, _failure(settings), workers=workers, initializer=init_worker, initargs=(settings,)) if workers > 0 else None
     hard_limit = settings.limits.time_limit * HARD_LIMIT_FACTOR + HARD_LIMIT_SLACK
@@ -189,5 +190,6 @@ def run_batch(
         "parent_peak_rss_mb": round(peak_rss_kb() / 1024, 1),
     }
     ranking_key = cache_key("ranking", code_digest(), settings.role, *sorted(report_keys)) if cacheable and report_keys else ""
+    results = results or [CandidateResult.model_validate_json(row) for row in rows]
     all_cached = counts["screened"] == 0 and counts["from_cache"] == len(results)
     return BatchOutcome(results=results, writer=writer, stats=stats, ranking_key=ranking_key, all_cached=all_cached)

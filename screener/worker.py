@@ -47,36 +47,52 @@ class CandidateTask:
 
 @dataclass
 class CandidateOutcome:
-    """A screened candidate: its result (slim once its reports are written), the files written, and what it cost."""
+    """A screened candidate, the files written for it, and what it cost.
 
-    result: CandidateResult
+    With reports written, the batch needs only a row for the ranking: the
+    slim result as JSON bytes (``row``), a seventh of the memory of the model
+    it stands for; ``result`` is the whole result otherwise.
+    """
+
+    status: Status
+    ok: bool
+    result: CandidateResult | None = None
+    row: bytes = b""
     written: dict[str, str] = field(default_factory=dict)  # relative output path -> sha256
     timings: dict[str, float] = field(default_factory=dict)
     cached: bool = False
     pid: int = 0
     max_rss_kb: int = 0
 
+    @classmethod
+    def whole(cls, result: CandidateResult) -> CandidateOutcome:
+        return cls(status=result.status, ok=result.ok, result=result)
+
 
 #: Results worth keeping whole in the cache: the same bytes give the same row. Timeouts and crashes are retried.
 CACHEABLE_RESULTS = frozenset({Status.OK, *CACHEABLE_FAILURES})
 
 
-def pack_reports(result: CandidateResult, files: dict[str, bytes]) -> bytes:
-    """A candidate's slim result and report files as one cache entry: a small JSON header, then the files' bytes.
+def pack_reports(row: bytes, status: Status, ok: bool, files: dict[str, bytes]) -> bytes:
+    """A candidate's row and report files as one cache entry: a small JSON header, then the files' bytes.
 
     Framed rather than JSON-encoded, so a re-run copies the reports out
     without parsing a hundred kilobytes of escaped text per candidate.
     """
-    header = {"result": result.model_dump_json(), "files": [[name, len(content), hashlib.sha256(content).hexdigest()] for name, content in files.items()]}
+    header = {
+        "row": row.decode("utf-8"),
+        "status": status.value,
+        "ok": ok,
+        "files": [[name, len(content), hashlib.sha256(content).hexdigest()] for name, content in files.items()],
+    }
     encoded = json.dumps(header, ensure_ascii=False).encode("utf-8")
     return len(encoded).to_bytes(4, "big") + encoded + b"".join(files.values())
 
 
-def unpack_reports(payload: bytes) -> tuple[CandidateResult, dict[str, bytes], dict[str, str]]:
-    """The slim result, the files and their sha256 digests of a :func:`pack_reports` entry; ValueError when damaged."""
+def unpack_reports(payload: bytes) -> tuple[CandidateOutcome, dict[str, bytes]]:
+    """The outcome (row, status, digests) and the files of a :func:`pack_reports` entry; ValueError or KeyError when damaged."""
     size = int.from_bytes(payload[:4], "big")
     header = json.loads(payload[4 : 4 + size])
-    result = CandidateResult.model_validate_json(header["result"])
     files, digests, offset = {}, {}, 4 + size
     for name, length, digest in header["files"]:
         files[name] = payload[offset : offset + length]
@@ -84,19 +100,20 @@ def unpack_reports(payload: bytes) -> tuple[CandidateResult, dict[str, bytes], d
         offset += length
     if offset != len(payload):
         raise ValueError("the entry's files do not add up to its length")
-    return result, files, digests
+    outcome = CandidateOutcome(status=Status(header["status"]), ok=bool(header["ok"]), row=header["row"].encode("utf-8"), written=digests, cached=True)
+    return outcome, files
 
 
 def write_reports(result: CandidateResult, out_dir: Path, cache: Cache | None, report_key: str) -> CandidateOutcome:
-    """Render and write a candidate's reports into ``out_dir`` (and into the cache when it may be reused); the outcome carries it slim."""
+    """Render and write a candidate's reports into ``out_dir`` (and into the cache when it may be reused); the outcome carries its row."""
     from screener.outputs import render_candidate, write_files
 
     files = {name: content.encode("utf-8") for name, content in render_candidate(result).items()}
     written = write_files(out_dir, files)
-    small = result.slim()
+    row = result.slim().model_dump_json().encode("utf-8")
     if cache is not None and report_key and result.status in CACHEABLE_RESULTS:
-        cache.put("report", report_key, pack_reports(small, files))
-    return CandidateOutcome(result=small, written=written)
+        cache.put("report", report_key, pack_reports(row, result.status, result.ok, files))
+    return CandidateOutcome(status=result.status, ok=result.ok, row=row, written=written)
 
 
 def peak_rss_kb() -> int:
@@ -231,7 +248,7 @@ class CandidateScreener:
         with clock.stage("score"):
             result = assemble_result(task, documents, evidence, self.settings)
         if self.settings.out_dir is None:
-            outcome = CandidateOutcome(result=result)
+            outcome = CandidateOutcome.whole(result)
         else:
             with clock.stage("report"):
                 outcome = write_reports(result, self.settings.out_dir, self.cache, task.report_key)
