@@ -263,6 +263,46 @@ def _or_unreadable(text: str | None) -> str:
     return UNREADABLE_GLYPH if text is None else text
 
 
+def _texts(
+    codes: list[int], code_array: np.ndarray, kept: np.ndarray, kept_objects: np.ndarray, styles: list[_Style], unique: np.ndarray, textpage: int
+) -> tuple[list[str | None], list[int]]:
+    """Each kept character's text (None: unreadable) and the positions of those PDFium could not map to Unicode."""
+    unmapped_objects = {int(obj) for obj, style in zip(unique.tolist(), styles, strict=True) if style.unmapped}
+    texts: list[str | None] = [ASCII.get(code) for code in code_array[kept].tolist()]
+    unmapped: list[int] = []
+    for position in range(len(texts)):
+        if texts[position] is None or (unmapped_objects and int(kept_objects[position]) in unmapped_objects):
+            index = int(kept[position])
+            texts[position], missing = _text_of(codes[index], textpage, index, int(kept_objects[position]) in unmapped_objects)
+            if missing:
+                unmapped.append(position)
+    return texts, unmapped
+
+
+def _join_ligatures(
+    texts: list[str | None], rect: np.ndarray, kept_objects: np.ndarray, unmapped: list[int]
+) -> tuple[list[str | None], np.ndarray | None, list[int]]:
+    """PDFium spells a ligature glyph as several characters sharing its box: they become one glyph.
+
+    Returns the joined texts, the positions kept (None: nothing was joined) and the unmapped positions renumbered.
+    """
+    same_box = np.zeros(len(texts), dtype=bool)
+    same_box[1:] = (rect[1:] == rect[:-1]).all(axis=1) & (kept_objects[1:] == kept_objects[:-1])
+    if same_box.any():  # a space never joins a ligature, nor starts one; invisible characters still join
+        spaces = np.fromiter((bool(t) and is_break(t) for t in texts), dtype=bool, count=len(texts))
+        same_box[1:] &= ~spaces[1:] & ~spaces[:-1]
+    if not same_box.any():
+        return texts, None, unmapped
+    for position in np.flatnonzero(same_box).tolist():
+        head = position - 1
+        while same_box[head]:
+            head -= 1
+        texts[head] = _or_unreadable(texts[head]) + _or_unreadable(texts[position])
+    keep = np.flatnonzero(~same_box)
+    renumber = np.cumsum(~same_box) - 1
+    return [texts[i] for i in keep.tolist()], keep, sorted({int(renumber[p]) for p in unmapped})
+
+
 def _glyph_arrays(text_page: pdfium.PdfTextPage, transform: _Transform) -> tuple[GlyphArrays, int]:
     """Every drawn character of the page in content-stream order, as columns, and how many have no Unicode mapping.
 
@@ -291,32 +331,10 @@ def _glyph_arrays(text_page: pdfium.PdfTextPage, transform: _Transform) -> tuple
     unique, first_seen, inverse = np.unique(kept_objects, return_index=True, return_inverse=True)
     fonts: dict[int, tuple[bool, bool, float]] = {}
     styles = [_style(textpage, int(kept[i]), int(obj), fonts, transform.rotation) for obj, i in zip(unique.tolist(), first_seen.tolist(), strict=True)]
-    unmapped_objects = {int(obj) for obj, style in zip(unique.tolist(), styles, strict=True) if style.unmapped}
-    texts: list[str | None] = [ASCII.get(code) for code in code_array[kept].tolist()]
-    unmapped: list[int] = []
-    for position in range(len(texts)):
-        if texts[position] is None or (unmapped_objects and int(kept_objects[position]) in unmapped_objects):
-            index = int(kept[position])
-            texts[position], missing = _text_of(codes[index], textpage, index, int(kept_objects[position]) in unmapped_objects)
-            if missing:
-                unmapped.append(position)
-    # PDFium spells a ligature glyph as several characters sharing its box: they become one glyph.
-    same_box = np.zeros(len(texts), dtype=bool)
-    same_box[1:] = (rect[1:] == rect[:-1]).all(axis=1) & (kept_objects[1:] == kept_objects[:-1])
-    if same_box.any():  # a space never joins a ligature, nor starts one
-        spaces = np.fromiter((bool(t) and is_break(t) for t in texts), dtype=bool, count=len(texts))  # invisible characters still join
-        same_box[1:] &= ~spaces[1:] & ~spaces[:-1]
-    if same_box.any():
-        for position in np.flatnonzero(same_box).tolist():
-            head = position - 1
-            while same_box[head]:
-                head -= 1
-            texts[head] = _or_unreadable(texts[head]) + _or_unreadable(texts[position])
-        keep = np.flatnonzero(~same_box)
-        texts = [texts[i] for i in keep.tolist()]
+    texts, unmapped = _texts(codes, code_array, kept, kept_objects, styles, unique, textpage)
+    texts, keep, unmapped = _join_ligatures(texts, rect, kept_objects, unmapped)
+    if keep is not None:
         rect, inverse, kept = rect[keep], inverse[keep], kept[keep]
-        renumber = np.cumsum(~same_box) - 1
-        unmapped = sorted({int(renumber[p]) for p in unmapped})
     unreadable = sum(1 for t in texts if t is None)
     final = [_or_unreadable(t) for t in texts]
     if unmapped and len(unmapped) * 2 >= len(final):
