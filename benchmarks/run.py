@@ -27,7 +27,6 @@ not a failure.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import os
@@ -45,9 +44,12 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.generate import pdf_pages, plan, render_jobs, replicate  # noqa: E402
 from benchmarks.peers import naive_pipeline, pdfium_plain_text  # noqa: E402
+from screener.cache import cache_key  # noqa: E402
+from screener.fingerprint import code_digest, vocabulary_digest  # noqa: E402
+from screener.taxonomy.load import sources_digest  # noqa: E402
+from screener.timing import STAGES  # noqa: E402
 
 SEED = 7
-STAGES = ("extract", "layout", "structure", "evidence", "score", "report")
 SAMPLE_EVERY = 0.5
 PDF_LAYOUTS = ("single_column", "two_column", "sidebar")
 #: Acceptance targets from the performance issue.
@@ -121,16 +123,8 @@ def scale_set(work: Path, files: list[Path], count: int, scale: int, fresh_set: 
 
 
 def source_digest() -> str:
-    """A hash of screener/ (.py, .j2) and skill_taxonomy/: the cache keys hash this code, so an edit mid-run forces misses."""
-    digest = hashlib.sha256()
-    for folder, suffixes in (("screener", (".py", ".j2")), ("skill_taxonomy", (".yaml", ".yml", ".txt", ".json"))):
-        for path in sorted((ROOT / folder).rglob("*")):
-            if path.suffix in suffixes and "__pycache__" not in path.parts:
-                try:
-                    digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
-                except OSError:
-                    digest.update(str(path.relative_to(ROOT)).encode() + b"\0gone\0")
-    return digest.hexdigest()[:16]
+    """What the cache keys hash (the package's code, the taxonomy and the vocabulary), read afresh: an edit mid-run forces misses."""
+    return cache_key(code_digest.__wrapped__(None), sources_digest(), vocabulary_digest.__wrapped__())[:16]
 
 
 # --------------------------------------------------------------------------- /proc sampling

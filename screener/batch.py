@@ -18,6 +18,7 @@ from typing import Literal
 import yaml
 from pydantic import ValidationError
 
+from screener.cache import open_cache
 from screener.discover import Discovery, Skipped, discover
 from screener.document import Document, SectionKind, Status
 from screener.errors import ConfigError, DocumentError
@@ -25,7 +26,7 @@ from screener.evidence.model import EvidenceItem
 from screener.ingest.engines import DEFAULT_ENGINE
 from screener.ingest.limits import Limits
 from screener.results import CandidateResult, DocumentOutcome, OutlineEntry, OutlineSection
-from screener.runner import load_taxonomy_cached, open_cache
+from screener.runner import load_taxonomy_cached
 from screener.scoring import CandidateScores, score_candidate
 from screener.scoring.model import AI_PROFILE, ML_PROFILE
 from screener.taxonomy import RoleProfile, Taxonomy, load_taxonomy

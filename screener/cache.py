@@ -543,3 +543,12 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
+
+
+def open_cache(directory: Path | None = None) -> Cache | None:
+    """The cache in ``directory`` (default: the user's cache directory), or None, with one warning, when it cannot be used."""
+    try:
+        return Cache(directory or default_cache_dir())
+    except CacheUnavailable as exc:
+        log.warning("running without a cache: %s", exc)
+        return None

@@ -11,13 +11,12 @@ outputs are named by candidate and the ranking is sorted at the end.
 
 from __future__ import annotations
 
-import logging
 import pickle
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from screener.cache import Cache, CacheUnavailable, cache_key, default_cache_dir
+from screener.cache import Cache, cache_key
 from screener.discover import Discovery
 from screener.document import Status
 from screener.fingerprint import code_digest, file_sha256
@@ -42,20 +41,9 @@ from screener.worker import (
     write_reports,
 )
 
-log = logging.getLogger(__name__)
-
 #: The hard limit on one candidate, over its parse time limit per document: room for evidence, scoring and reports.
 HARD_LIMIT_FACTOR = 2.0
 HARD_LIMIT_SLACK = 10.0
-
-
-def open_cache(directory: Path | None = None) -> Cache | None:
-    """The cache in ``directory`` (default: the user's cache directory), or None when it cannot be used."""
-    try:
-        return Cache(directory or default_cache_dir())
-    except CacheUnavailable as exc:
-        log.warning("running without a cache: %s", exc)
-        return None
 
 
 def load_taxonomy_cached(files: list[Path], cache: Cache | None) -> Taxonomy:

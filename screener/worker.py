@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from screener.cache import Cache, cache_key
+from screener.cache import Cache, cache_key, open_cache
 from screener.document import Document, Status
 from screener.errors import DocumentError
 from screener.evidence.model import EvidenceItem
@@ -185,16 +185,11 @@ class CandidateScreener:
     @property
     def cache(self) -> Cache | None:
         if self._cache is None and not self._cache_failed:
-            from screener.cache import CacheUnavailable
-
-            try:
-                self._cache = Cache(self.settings.cache_dir)  # type: ignore[arg-type]
-            except CacheUnavailable:
-                self._cache_failed = True
+            self._cache = open_cache(self.settings.cache_dir)
+            self._cache_failed = self._cache is None
         return self._cache
 
-    def _document(self, path: Path, relative: str, sha: str, clock: StageClock) -> Document | DocumentError:
-        key = self.settings.document_key(sha)
+    def _document(self, path: Path, relative: str, key: str, sha: str, clock: StageClock) -> Document | DocumentError:
         cache = self.cache
         stored = cache.get("document", key) if cache else None
         if stored is not None:
@@ -217,8 +212,8 @@ class CandidateScreener:
             cache.put("document", key, doc.model_dump_json().encode())
         return doc
 
-    def _evidence(self, doc: Document, clock: StageClock) -> list[EvidenceItem]:
-        key = self.settings.evidence_key(self.settings.document_key(doc.sha256))
+    def _evidence(self, doc: Document, document_key: str, clock: StageClock) -> list[EvidenceItem]:
+        key = self.settings.evidence_key(document_key)
         cache = self.cache
         stored = cache.get("evidence", key) if cache else None
         if stored is not None:
@@ -241,10 +236,11 @@ class CandidateScreener:
         documents: list[tuple[str, Document | DocumentError]] = []
         evidence: list[EvidenceItem] = []
         for path, relative, sha in task.documents:
-            doc = self._document(Path(path), relative, sha, clock)
+            key = self.settings.document_key(sha)
+            doc = self._document(Path(path), relative, key, sha, clock)
             documents.append((relative, doc))
             if isinstance(doc, Document):
-                evidence.extend(self._evidence(doc, clock))
+                evidence.extend(self._evidence(doc, key, clock))
         with clock.stage("score"):
             result = assemble_result(task, documents, evidence, self.settings)
         if self.settings.out_dir is None:

@@ -57,9 +57,7 @@ _VOID = ctypes.c_void_p
 _get_unicode = _c_function("FPDFText_GetUnicode", ctypes.c_uint, _VOID, ctypes.c_int)
 _get_text_object = _c_function("FPDFText_GetTextObject", _VOID, _VOID, ctypes.c_int)
 _get_loose_box_at = _c_function("FPDFText_GetLooseCharBox", ctypes.c_int, _VOID, ctypes.c_int, _VOID)  # into an array slot
-_get_loose_box = _c_function("FPDFText_GetLooseCharBox", ctypes.c_int, _VOID, ctypes.c_int, ctypes.POINTER(raw.FS_RECTF))
 _get_origin = _c_function("FPDFText_GetCharOrigin", ctypes.c_int, _VOID, ctypes.c_int, ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double))
-_is_generated = _c_function("FPDFText_IsGenerated", ctypes.c_int, _VOID, ctypes.c_int)
 _has_map_error = _c_function("FPDFText_HasUnicodeMapError", ctypes.c_int, _VOID, ctypes.c_int)
 _get_font_size = _c_function("FPDFText_GetFontSize", ctypes.c_double, _VOID, ctypes.c_int)
 _get_char_matrix = _c_function("FPDFText_GetMatrix", ctypes.c_int, _VOID, ctypes.c_int, ctypes.POINTER(raw.FS_MATRIX))
@@ -83,8 +81,6 @@ BOLD_WEIGHT = 600
 DEFAULT_DESCENT = 0.0
 #: Icon fonts map their glyphs here; see :func:`screener.ingest.glyphs.is_private_use`.
 PRIVATE_USE_START, PRIVATE_USE_END, SUPPLEMENTARY_PRIVATE_USE = 0xE000, 0xF8FF, 0xF0000
-#: The only characters PDFium generates: spaces and line breaks.
-GENERATED_CANDIDATES = frozenset({0x20, 0x0D, 0x0A})
 #: Control codes that a producer draws as glyphs standing for white space.
 DRAWN_WHITESPACE = frozenset({0x09, 0x0A, 0x0D})
 #: One-character strings of printable ASCII, the common case, made once.
