@@ -127,6 +127,8 @@ def document_flags(docs: list[Document]) -> list[str]:
         flags.append("needs_review")
     if docs and not any(e.dates for d in docs for e in d.entries):
         flags.append("no_dates")
+    if any(d.layout.hidden for d in docs):
+        flags.append("hidden_text")
     return flags
 
 

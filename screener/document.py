@@ -150,6 +150,15 @@ class Link(Frozen):
     source: Literal["annotation", "text"] = "text"
 
 
+class HiddenText(Frozen):
+    """Text printed where no reader can see it, kept out of the document so it never counts as evidence."""
+
+    page: int
+    reason: str  # why no reader sees it, in words a reviewer understands
+    words: int
+    text: str  # what it said (shortened), so a reviewer sees the attempt
+
+
 class LayoutInfo(Frozen):
     """What the layout stage noticed about the pages."""
 
@@ -158,6 +167,7 @@ class LayoutInfo(Frozen):
     chars: int = 0
     unreadable_chars: int = 0
     images: int = 0
+    hidden: tuple[HiddenText, ...] = ()
 
 
 class Document(Frozen):

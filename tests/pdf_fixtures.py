@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from reportlab.lib.pagesizes import LETTER
@@ -43,11 +44,13 @@ def single_column_pdf(
     dates: dict[str, str] | None = None,
     pages: int = 1,
     bullet_font: str = "Symbol",
+    decorate: Callable[[canvas.Canvas, float], None] | None = None,
 ) -> Path:
     """A plain resume: bold headings, bold entry titles with right-aligned dates, bullets.
 
     reportlab draws "•" in Helvetica with a code pdfminer cannot map to Unicode;
     the Symbol font maps it. ``bullet_font="Helvetica"`` makes the unmappable kind.
+    ``decorate(canvas, y)`` draws more on the first page, from height ``y`` down, after the blocks.
     """
     dates = dates or {}
     c = _canvas(path)
@@ -74,6 +77,8 @@ def single_column_pdf(
                         c.drawRightString(WIDTH - 50, y, dates[line])
                 y -= 14
             y -= 10
+        if decorate is not None and page == 0:
+            decorate(c, y)
         c.showPage()
     c.save()
     return path

@@ -174,6 +174,12 @@ def test_when_the_realworld_corpus_is_read_by_both_engines_then_pdfium_holds_the
     assert [name for name, s in rows if min(s["pdfium"]) < FILE_FLOOR] == []
 
 
+def test_when_the_realworld_corpus_is_read_by_either_engine_then_no_text_is_taken_for_hidden(realworld_both):
+    """Honest layouts (white names on banners, glyphs printed as outlines, TeX templates) raise no hidden-text alarm."""
+    found = {(name, engine): [(h.reason, h.text) for h in doc.layout.hidden] for name, docs in realworld_both.items() for engine, doc in docs.items()}
+    assert {key: hidden for key, hidden in found.items() if hidden} == {}
+
+
 def test_when_the_realworld_corpus_is_read_by_both_engines_then_section_kinds_mostly_agree(realworld_both):
     same = {"kinds": [], "sections": [], "entries": [], "bullets": []}
     print()

@@ -76,6 +76,7 @@ class GlyphArrays:
     italic: np.ndarray
     upright: np.ndarray
     color: Sequence[RGB | None]
+    concealed: np.ndarray | None = None  # drawn where no reader can see it (engines that can tell)
 
     @classmethod
     def from_glyphs(cls, glyphs: Sequence[Glyph]) -> GlyphArrays:
@@ -103,6 +104,8 @@ def _joins(g: GlyphArrays, breaks: np.ndarray) -> np.ndarray:
     joins &= g.upright[1:] == g.upright[:-1]
     joins &= ~(unreadable[1:] | unreadable[:-1])  # an unmapped glyph (a bullet, an icon) stands alone
     joins &= ~breaks[:-1]
+    if g.concealed is not None:
+        joins &= g.concealed[1:] == g.concealed[:-1]  # a hidden run never merges into a visible word
     return joins
 
 
@@ -129,6 +132,7 @@ def assemble_arrays(g: GlyphArrays, page: int) -> list[PositionedWord]:
     ends = np.append(first[1:], len(kept))
     words: list[PositionedWord] = []
     text, color = g.text, g.color
+    concealed = g.concealed[kept] if g.concealed is not None else None
     for number, (begin, end) in enumerate(zip(first.tolist(), ends.tolist(), strict=True)):
         indices = kept[begin:end]
         word = "".join([text[i] for i in indices]) if end - begin > 1 else text[indices[0]]
@@ -150,6 +154,7 @@ def assemble_arrays(g: GlyphArrays, page: int) -> list[PositionedWord]:
                 color[head],
                 page,
                 bool(g.upright[head]),
+                bool(concealed[begin]) if concealed is not None else False,
             )
         )
     return words

@@ -14,10 +14,11 @@ from pathlib import Path
 
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-from screener.document import Document, LayoutInfo, Link, Status
+from screener.document import Document, HiddenText, LayoutInfo, Link, Status
 from screener.errors import DocumentError
 from screener.ingest import pdfium_engine, pdfplumber_engine
 from screener.ingest.engines import DEFAULT_ENGINE
+from screener.ingest.hidden import visible_pages
 from screener.ingest.limits import Limits, time_limit
 from screener.ingest.words import PageWords
 from screener.layout.page_lines import page_lines
@@ -140,6 +141,11 @@ def _annotation_links(pages: list[PageWords], vocab: Vocabulary) -> list[Link]:
     return links
 
 
+def hidden_warnings(hidden: tuple[HiddenText, ...]) -> list[str]:
+    """One line per page and reason, quoting what was hidden, for the report's documents table."""
+    return [f"hidden text left out (page {h.page}, {h.reason}, {h.words} words): \"{h.text}\"" for h in hidden]
+
+
 def pdf_lines(pages: list[PageWords]) -> tuple[list[SourceLine], LayoutInfo]:
     lines: list[SourceLine] = []
     multi: list[int] = []
@@ -190,9 +196,13 @@ def read_pdf(
     with time_limit(limits.time_limit, "reading the PDF"):
         with clock.stage("extract"):
             pages, warnings = _pages(path, engine, limits)
+            pages, hidden = visible_pages(pages)
             _check_text(pages, truncated=len(pages) >= limits.max_pages)
         with clock.stage("layout"):
             lines, info = pdf_lines(pages)
+            if hidden:
+                info = info.model_copy(update={"hidden": hidden})
+                warnings.extend(hidden_warnings(hidden))
         with clock.stage("structure"):
             return build_document(
                 lines,

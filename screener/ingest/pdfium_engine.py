@@ -62,6 +62,7 @@ _has_map_error = _c_function("FPDFText_HasUnicodeMapError", ctypes.c_int, _VOID,
 _get_font_size = _c_function("FPDFText_GetFontSize", ctypes.c_double, _VOID, ctypes.c_int)
 _get_char_matrix = _c_function("FPDFText_GetMatrix", ctypes.c_int, _VOID, ctypes.c_int, ctypes.POINTER(raw.FS_MATRIX))
 _get_font = _c_function("FPDFTextObj_GetFont", _VOID, _VOID)
+_get_render_mode = _c_function("FPDFTextObj_GetTextRenderMode", ctypes.c_int, _VOID)
 _get_font_name = _c_function("FPDFFont_GetBaseFontName", ctypes.c_ulong, _VOID, ctypes.c_char_p, ctypes.c_ulong)
 _get_font_weight = _c_function("FPDFFont_GetWeight", ctypes.c_int, _VOID)
 _get_descent = _c_function("FPDFFont_GetDescent", ctypes.c_int, _VOID, ctypes.c_float, ctypes.POINTER(ctypes.c_float))
@@ -91,6 +92,12 @@ BLANKED = 0xFFFE
 LINE_END_HYPHEN = 0x02
 #: Ligatures at the control codes of TeX's OT1 and T1 encodings, which PDFium passes through unmapped.
 TEX_LIGATURES = {0x0B: "ff", 0x0C: "fi", 0x0D: "fl", 0x0E: "ffi", 0x0F: "ffl", 0x1B: "ff", 0x1C: "fi", 0x1D: "fl", 0x1E: "ffi", 0x1F: "ffl"}
+#: Text render modes that paint nothing (3: invisible, 7: clip only), the mode of OCR layers and of keyword smuggling.
+INVISIBLE_RENDER_MODES = frozenset({raw.FPDF_TEXTRENDERMODE_INVISIBLE, raw.FPDF_TEXTRENDERMODE_CLIP})
+#: A filled shape at most this many times the font size tall, over invisible text, is that text's ink (glyph outlines).
+INK_EM = 2.0
+#: A fill at or above this alpha (of 255) hides what lies beneath it.
+OPAQUE_ALPHA = 250
 #: PDFium's error codes that mean "locked", not "broken".
 PASSWORD_ERRORS = {raw.FPDF_ERR_PASSWORD: "the PDF needs a password", raw.FPDF_ERR_SECURITY: "the PDF is encrypted with an unsupported security handler"}
 
@@ -105,6 +112,18 @@ class _Style(NamedTuple):
     color: tuple[float, float, float] | None
     upright: bool
     unmapped: bool  # its first character has no Unicode mapping, so each one is checked
+    invisible: bool  # painted in an invisible render mode or with a fully transparent fill
+
+
+class _Scene(NamedTuple):
+    """The page's objects in painting order: what can lie under or over a glyph."""
+
+    rects: list[FilledRect]
+    rect_order: list[int]  # painting position of each rect
+    opaque: list[bool]  # each rect hides what was painted before it
+    images: list[Box]
+    text_order: dict[int, int]  # text object handle -> painting position
+    fills: list[FilledRect]  # every filled path's bounds (rects among them), in painting order
 
 
 class _Transform(NamedTuple):
@@ -200,12 +219,14 @@ def _style(textpage: int, index: int, text_object: int, fonts: dict[int, tuple[b
     size = _get_font_size(textpage, index) * scale
     font = _get_font(text_object)
     bold, italic, descent = _font_facts(font, fonts) if font else (False, False, DEFAULT_DESCENT)
-    color = None
+    color, transparent = None, False
     if _get_fill(text_object, *_RGBA_REFS):
         color = (_RGBA[0].value / 255, _RGBA[1].value / 255, _RGBA[2].value / 255)
+        transparent = _RGBA[3].value == 0
     a, b, c, d = _displayed(matrix, rotation)
     upright = abs(b) < 1e-6 and abs(c) < 1e-6 and a * d > 0
-    return _Style(size, descent * size, bold, italic, color, upright, bool(_has_map_error(textpage, index)))
+    invisible = transparent or _get_render_mode(text_object) in INVISIBLE_RENDER_MODES
+    return _Style(size, descent * size, bold, italic, color, upright, bool(_has_map_error(textpage, index)), invisible)
 
 
 def _character(code: int) -> str | None:
@@ -299,7 +320,7 @@ def _join_ligatures(
     return [texts[i] for i in keep.tolist()], keep, sorted({int(renumber[p]) for p in unmapped})
 
 
-def _glyph_arrays(text_page: pdfium.PdfTextPage, transform: _Transform) -> tuple[GlyphArrays, int]:
+def _glyph_arrays(text_page: pdfium.PdfTextPage, transform: _Transform, scene: _Scene | None = None) -> tuple[GlyphArrays, int]:
     """Every drawn character of the page in content-stream order, as columns, and how many have no Unicode mapping.
 
     The hot path of the whole pipeline: two calls into PDFium per character,
@@ -339,7 +360,40 @@ def _glyph_arrays(text_page: pdfium.PdfTextPage, transform: _Transform) -> tuple
         for position in unmapped:
             final[position] = UNREADABLE_GLYPH
         unreadable += len(unmapped)
-    return _placed(final, rect, inverse, kept, styles, textpage, transform), unreadable
+    glyphs = _placed(final, rect, inverse, kept, styles, textpage, transform)
+    if scene is not None:
+        glyphs.concealed = _concealed(glyphs, styles, inverse, unique, scene)
+    return glyphs, unreadable
+
+
+def _inside(glyphs: GlyphArrays, boxes: list[Box]) -> np.ndarray:
+    """(glyphs x boxes): does each box hold each glyph's centre?"""
+    if not boxes:
+        return np.zeros((len(glyphs.text), 0), dtype=bool)
+    cx, cy = ((glyphs.x0 + glyphs.x1) / 2)[:, None], ((glyphs.top + glyphs.bottom) / 2)[:, None]
+    x0, top, x1, bottom = (np.asarray([getattr(b, side) for b in boxes])[None, :] for side in ("x0", "top", "x1", "bottom"))
+    return (cx >= x0) & (cx <= x1) & (cy >= top) & (cy <= bottom)
+
+
+def _concealed(glyphs: GlyphArrays, styles: list[_Style], inverse: np.ndarray, unique: np.ndarray, scene: _Scene) -> np.ndarray:
+    """Glyphs no reader can see: drawn invisibly (unless something visible stands in for them) or painted over by an opaque rect.
+
+    Painting order decides "over": a sidebar's background is painted before
+    its text, a box that hides keywords after them.
+    """
+    concealed = np.asarray([st.invisible for st in styles], dtype=bool)[inverse]
+    if concealed.any():
+        # Invisible text over an image is a scan's OCR layer; under short filled shapes, the outlines of glyphs printed as paths.
+        ink = [fill.box for fill in scene.fills if fill.color is not None]
+        short = np.asarray([box.height for box in ink], dtype=np.float64)[None, :] <= INK_EM * glyphs.size[:, None] if ink else None
+        under_ink = (_inside(glyphs, ink) & short).any(axis=1) if ink else np.zeros(len(glyphs.text), dtype=bool)
+        concealed &= ~(_inside(glyphs, scene.images).any(axis=1) | under_ink)
+    covering = [i for i, opaque in enumerate(scene.opaque) if opaque]
+    if covering:
+        order = np.asarray([scene.text_order.get(int(obj), -1) for obj in unique.tolist()], dtype=np.int64)[inverse]
+        later = np.asarray([scene.rect_order[i] for i in covering])[None, :] > order[:, None]
+        concealed |= (_inside(glyphs, [scene.rects[i].box for i in covering]) & later).any(axis=1)
+    return concealed
 
 
 def _placed(
@@ -418,30 +472,46 @@ def _is_rectangle(path: object) -> bool:
     return all(raw.FPDFPathSegment_GetType(raw.FPDFPath_GetPathSegment(path, i)) != raw.FPDF_SEGMENT_BEZIERTO for i in range(segments))
 
 
-def _walk_objects(parent: object, count: int, get: object, rects: list[FilledRect], transform: _Transform) -> int:
-    """Collect filled rectangles, and count images, in these objects and the forms they contain."""
-    images = 0
+def _bounds(obj: object, transform: _Transform) -> Box | None:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if not raw.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)):
+        return None
+    x0, y0, x1, y1 = transform.box(left.value, bottom.value, right.value, top.value)
+    return Box(x0=x0, top=y0, x1=x1, bottom=y1)
+
+
+def _walk_objects(parent: object, count: int, get: object, scene: _Scene, transform: _Transform) -> None:
+    """Collect filled rectangles, images and the painting order of text in these objects and the forms they contain."""
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
     for index in range(count):
         obj = get(parent, index)
         kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_IMAGE:
-            images += 1
+        position = len(scene.text_order) + len(scene.fills) + len(scene.images)
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            scene.text_order[ctypes.cast(obj, _VOID).value or 0] = position
+        elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+            box = _bounds(obj, transform)
+            scene.images.append(box or Box(x0=0, top=0, x1=0, bottom=0))
         elif kind == raw.FPDF_PAGEOBJ_FORM:
-            images += _walk_objects(obj, raw.FPDFFormObj_CountObjects(obj), raw.FPDFFormObj_GetObject, rects, transform)
+            _walk_objects(obj, raw.FPDFFormObj_CountObjects(obj), raw.FPDFFormObj_GetObject, scene, transform)
         elif kind == raw.FPDF_PAGEOBJ_PATH:
-            if not raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke)) or not fill_mode.value or not _is_rectangle(obj):
+            if not raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke)) or not fill_mode.value:
                 continue
-            left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-            if not raw.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)):
+            box = _bounds(obj, transform)
+            if box is None:
                 continue
             red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
-            color = None
+            color, opaque = None, False
             if raw.FPDFPageObj_GetFillColor(obj, ctypes.byref(red), ctypes.byref(green), ctypes.byref(blue), ctypes.byref(alpha)):
-                color = (red.value / 255, green.value / 255, blue.value / 255)
-            x0, y0, x1, y1 = transform.box(left.value, bottom.value, right.value, top.value)
-            rects.append(FilledRect(box=Box(x0=x0, top=y0, x1=x1, bottom=y1), color=color))
-    return images
+                color, opaque = (red.value / 255, green.value / 255, blue.value / 255), alpha.value >= OPAQUE_ALPHA
+            if color is not None and alpha.value == 0:
+                continue  # paints nothing
+            rectangle = _is_rectangle(obj)
+            scene.fills.append(FilledRect(box=box, color=color if opaque else None, rectangle=rectangle))  # see-through: colour unknown
+            if rectangle:
+                scene.rects.append(FilledRect(box=box, color=color))
+                scene.rect_order.append(position)
+                scene.opaque.append(opaque)
 
 
 def _transform(page: pdfium.PdfPage) -> _Transform:
@@ -452,13 +522,13 @@ def _transform(page: pdfium.PdfPage) -> _Transform:
 def page_words(document: pdfium.PdfDocument, page: pdfium.PdfPage, number: int) -> PageWords:
     """Read one PDFium page into the engine-neutral model."""
     transform = _transform(page)
+    scene = _Scene([], [], [], [], {}, [])
+    _walk_objects(page.raw, raw.FPDFPage_CountObjects(page), raw.FPDFPage_GetObject, scene, transform)
     textpage = page.get_textpage()
     try:
-        glyphs, unreadable = _glyph_arrays(textpage, transform)
+        glyphs, unreadable = _glyph_arrays(textpage, transform, scene)
     finally:
         textpage.close()
-    rects: list[FilledRect] = []
-    images = _walk_objects(page.raw, raw.FPDFPage_CountObjects(page), raw.FPDFPage_GetObject, rects, transform)
     width, height = transform.size
     return PageWords.model_construct(
         number=number,
@@ -466,8 +536,10 @@ def page_words(document: pdfium.PdfDocument, page: pdfium.PdfPage, number: int) 
         height=height,
         words=tuple(assemble_arrays(glyphs, number)),
         links=_links(document, page, transform),
-        rects=tuple(rects),
-        image_count=images,
+        rects=tuple(scene.rects),
+        fills=tuple(scene.fills),
+        images=tuple(scene.images),
+        image_count=len(scene.images),
         char_count=len(glyphs.text),
         unreadable_chars=unreadable,
     )

@@ -146,15 +146,17 @@ def _links(page: pdfplumber.page.Page) -> tuple[PageLink, ...]:
     return tuple(links)
 
 
-def _rects(page: pdfplumber.page.Page) -> tuple[FilledRect, ...]:
+def _rects(page: pdfplumber.page.Page, shapes: str = "rects") -> tuple[FilledRect, ...]:
+    """Filled rectangles (``shapes="rects"``), or the bounds of filled curves (``"curves"``)."""
     rects = []
-    for rect in page.rects:
+    for rect in getattr(page, shapes):
         if not rect.get("fill"):
             continue
         rects.append(
             FilledRect(
                 box=Box(x0=rect["x0"], top=rect["top"], x1=rect["x1"], bottom=rect["bottom"]),
                 color=to_rgb(rect.get("non_stroking_color")),
+                rectangle=shapes == "rects",
             )
         )
     return tuple(rects)
@@ -172,6 +174,8 @@ def page_words(page: pdfplumber.page.Page) -> PageWords:
         words=tuple(assemble_words(glyphs, page.page_number)),
         links=_links(page),
         rects=_rects(page),
+        fills=_rects(page) + _rects(page, "curves"),
+        images=tuple(Box(x0=i["x0"], top=i["top"], x1=i["x1"], bottom=i["bottom"]) for i in page.images),
         image_count=len(page.images),
         char_count=len(chars),
         unreadable_chars=unreadable,

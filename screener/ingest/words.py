@@ -52,6 +52,8 @@ class PositionedWord(NamedTuple):
     color: RGB | None = None
     page: int = 1
     upright: bool = True
+    #: The engine saw it drawn so no reader can see it: invisible render mode, fully transparent, or painted over.
+    concealed: bool = False
 
     @property
     def height(self) -> float:
@@ -78,6 +80,7 @@ class FilledRect(BaseModel):
 
     box: Box
     color: RGB | None = None
+    rectangle: bool = True  # False: the bounds of another filled shape (a rounded box, a glyph drawn as a path)
 
 
 class PageWords(BaseModel):
@@ -91,6 +94,8 @@ class PageWords(BaseModel):
     words: tuple[PositionedWord, ...] = ()
     links: tuple[PageLink, ...] = ()
     rects: tuple[FilledRect, ...] = ()
+    fills: tuple[FilledRect, ...] = ()  # every filled shape's bounds in painting order: what text may be printed on
+    images: tuple[Box, ...] = ()  # where images are drawn: text over one has a background no rule can see
     image_count: int = 0
     char_count: int = 0
     unreadable_chars: int = 0
