@@ -32,6 +32,7 @@ _EXPORTS = {
     "screen": "screener.batch",
     "rank_run": "screener.batch",
     "ScreenRun": "screener.batch",
+    "audit_run": "screener.audit",
     "CandidateResult": "screener.results",
     "load_taxonomy": "screener.taxonomy",
     "load_vocabulary": "screener.vocabulary",
