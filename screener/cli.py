@@ -374,6 +374,54 @@ def cache_clear(cache_dir: Path | None) -> None:
     click.echo(f"removed {removed} entries from {path}")
 
 
+@main.command("audit", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("out_dir", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--groups",
+    "groups_csv",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV of self-reported categories: candidate_id (or source) and one or more category columns.",
+)
+@click.option("--top", type=click.IntRange(min=1), default=None, help="Select the candidates ranked 1 to K.")
+@click.option("--cutoff", type=click.FloatRange(0, 100), default=None, help="Select the ok candidates whose ranking fit is at least N.")
+@click.option(
+    "--role",
+    type=click.Choice(["ai_engineer", "ml_engineer", "best"]),
+    default=None,
+    help="The fit --cutoff compares (default: the run's ranking role; best is the higher of the two).",
+)
+def audit_command(out_dir: Path, groups_csv: Path, top: int | None, cutoff: float | None, role: str | None) -> None:
+    """Audit an earlier run for adverse impact: selection rates and impact ratios by self-reported category.
+
+    Joins DIR/ranking.csv with GROUPS.csv, selects by --top K or --cutoff N
+    (exactly one), and reports per category the applicants, selected,
+    selection rate and impact ratio (rate / highest rate among known
+    categories; below 0.8 is adverse impact under the four-fifths rule).
+    Candidates missing from GROUPS.csv are counted as unknown. Writes
+    DIR/audit.json and DIR/audit.md, aggregates only; ranking.csv and
+    run.json are only read.
+
+    \b
+    Examples:
+      screener audit out/ --groups groups.csv --top 10
+      screener audit out/ --groups groups.csv --cutoff 40 --role ai_engineer
+    """
+    from screener.audit import audit_run, render_text
+
+    if (top is None) == (cutoff is None):
+        raise click.UsageError("choose exactly one selection rule: --top K or --cutoff N")
+    try:
+        result = audit_run(out_dir, groups_csv, top=top, cutoff=cutoff, role=role)
+    except ScreenerError as exc:
+        raise ConfigProblem(str(exc)) from None
+    click.echo(render_text(result), nl=False)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"audit: {out_dir / 'audit.md'}")
+    click.echo(f"       {out_dir / 'audit.json'}")
+
+
 @main.group()
 def taxonomy() -> None:
     """Check and list the skill taxonomy.
