@@ -75,6 +75,28 @@ def ranking_frame(results: list[CandidateResult]) -> pd.DataFrame:
     return frame
 
 
+#: The temporary names atomic_write gives files before moving them into place: ".<name>.<random>.tmp".
+TEMPORARY_SUFFIX = ".tmp"
+
+
+def remove_stale_temporaries(out_dir: Path) -> int:
+    """Delete what a killed run left half-written (never a finished output); returns how many.
+
+    A run killed between writing a temporary and moving it into place leaves
+    it behind; it is not an output and no reader looks at it, but it should
+    not pile up either.
+    """
+    removed = 0
+    for folder in (Path(out_dir), Path(out_dir) / "candidates"):
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if path.name.startswith(".") and path.name.endswith(TEMPORARY_SUFFIX) and path.is_file():
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
 def atomic_write(path: Path, data: str | bytes, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` so that ``path`` holds either the old or the new content.
 
@@ -84,7 +106,7 @@ def atomic_write(path: Path, data: str | bytes, *, durable: bool = True) -> None
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
@@ -148,6 +170,12 @@ def manifest(run, files: dict[str, str]) -> dict:  # type: ignore[no-untyped-def
         for r in run.results
         for d in r.documents
     ]
+    skipped = [s.model_dump(mode="json") for s in discovery.skipped] if discovery else []
+    input_path = str(run.input_path) if run.input_path else None
+    if run.options.get("redact"):
+        # Blind screening: file names are often people's names.
+        skipped = [{"path": f"skipped-{number}", "reason": s["reason"]} for number, s in enumerate(skipped, start=1)]
+        input_path = input_path if run.input_path is None or run.input_path.is_dir() else "[redacted]"
     return {
         "schema_version": RUN_SCHEMA_VERSION,
         "tool": {"name": "screener", "version": __version__},
@@ -156,14 +184,14 @@ def manifest(run, files: dict[str, str]) -> dict:  # type: ignore[no-untyped-def
         "profiles": {pid: profile.model_dump(mode="json") for pid, profile in run.profiles.items()},
         "options": run.options,
         "as_of": run.as_of.isoformat(),
-        "input": str(run.input_path) if run.input_path else None,
+        "input": input_path,
         "started": run.started,
         "finished": run.finished,
         "seconds": run.seconds,
         "timings": getattr(run, "stats", {}),
         "counts": {"candidates": len(run.results), "by_status": statuses, "skipped": len(discovery.skipped) if discovery else 0},
         "inputs": inputs,
-        "skipped": [s.model_dump(mode="json") for s in discovery.skipped] if discovery else [],
+        "skipped": skipped,
         "outputs": files,
     }
 
@@ -183,6 +211,7 @@ class OutputWriter:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = Path(out_dir)
         self.written: dict[str, str] = {}  # relative path -> sha256
+        remove_stale_temporaries(self.out_dir)
 
     def put(self, relative: str, content: str, *, durable: bool = False) -> None:
         payload = content.encode("utf-8")

@@ -15,8 +15,12 @@ with flat memory.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import resource
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -31,6 +35,57 @@ Result = TypeVar("Result")
 IN_FLIGHT_PER_WORKER = 4
 #: A worker is replaced after this many tasks, so a slow leak in a native library cannot grow without bound.
 TASKS_PER_WORKER = 500
+
+
+#: prctl(2) option: the signal a process gets when its parent dies.
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """A worker outlives no killed parent (Linux): it would go on writing into a run nobody is finishing."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+
+
+def _address_space_now() -> int | None:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def cap_memory(megabytes: int) -> bool:
+    """Let this process grow by at most ``megabytes`` of address space; True when the cap is in force.
+
+    Past it an allocation fails: Python raises MemoryError, which becomes the
+    file's error row, and a native library that cannot cope dies, which the
+    pool reports as that file's crash and replaces the worker. Measured from
+    the worker's size at start, as a forked worker already maps its parent.
+    """
+    current = _address_space_now()
+    if current is None:
+        return False
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = current + megabytes * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _prepare_worker(memory_mb: int | None, initializer: Callable[..., None] | None, initargs: tuple) -> None:
+    _die_with_parent()
+    if memory_mb:
+        cap_memory(memory_mb)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def fork_available() -> bool:
@@ -52,6 +107,7 @@ class WorkerPool(Generic[Task, Result]):
 
     ``on_failure(task, kind, message)`` turns a task that did not return into
     a result; ``kind`` is ``"timeout"``, ``"crash"`` or ``"error"``.
+    ``memory_mb`` caps how much each worker may grow (None: no cap).
     """
 
     def __init__(
@@ -62,12 +118,14 @@ class WorkerPool(Generic[Task, Result]):
         workers: int,
         initializer: Callable[..., None] | None = None,
         initargs: tuple = (),
+        memory_mb: int | None = None,
     ) -> None:
         self._work = work
         self._on_failure = on_failure
         self.workers = max(1, workers)
         self._initializer = initializer
         self._initargs = initargs
+        self.memory_mb = memory_mb
         self._pool: ProcessPool | None = None
         self._pending: dict[Future, tuple[Task, float | None]] = {}
         self.max_in_flight = self.workers * IN_FLIGHT_PER_WORKER
@@ -76,7 +134,13 @@ class WorkerPool(Generic[Task, Result]):
         if self._pool is None:
             context = multiprocessing.get_context("fork" if fork_available() else "spawn")
             initializer, initargs = (None, ()) if fork_available() else (self._initializer, self._initargs)
-            self._pool = ProcessPool(max_workers=self.workers, max_tasks=TASKS_PER_WORKER, initializer=initializer, initargs=initargs, context=context)
+            self._pool = ProcessPool(
+                max_workers=self.workers,
+                max_tasks=TASKS_PER_WORKER,
+                initializer=_prepare_worker,
+                initargs=(self.memory_mb, initializer, initargs),
+                context=context,
+            )
         return self._pool
 
     @property
@@ -115,7 +179,8 @@ class WorkerPool(Generic[Task, Result]):
         except FutureTimeout:
             return self._on_failure(task, "timeout", f"stopped after the hard limit of {timeout:g} s")
         except ProcessExpired as exc:
-            return self._on_failure(task, "crash", f"the worker reading it stopped ({describe_exit(exc.exitcode)})")
+            limit = f"; the memory limit is {self.memory_mb} MB per worker" if self.memory_mb else ""
+            return self._on_failure(task, "crash", f"the worker reading it stopped ({describe_exit(exc.exitcode)}{limit})")
         except Exception as exc:  # noqa: BLE001 - a task's own failure is that task's row
             return self._on_failure(task, "error", f"unexpected failure ({type(exc).__name__})")
 

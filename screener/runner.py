@@ -112,6 +112,10 @@ def _failure(settings: RunSettings):  # type: ignore[no-untyped-def]
     def on_failure(task: CandidateTask, kind: str, message: str) -> CandidateOutcome:
         status = Status.TIMEOUT if kind == "timeout" else Status.ERROR
         result = failed_result(task, status=status, message=message, role=settings.role)
+        if settings.redact:
+            from screener.redact import redact_result
+
+            result = redact_result(result)
         if settings.out_dir is None:
             return CandidateOutcome.whole(result)
         return write_reports(result, settings.out_dir, None, "")
@@ -149,7 +153,11 @@ def run_batch(
         counts["from_cache" if outcome.cached else "screened"] += 1
         meter.update(failed=not outcome.ok, cached=outcome.cached)
 
-    pool = WorkerPool(screen_in_worker, _failure(settings), workers=workers, initializer=init_worker, initargs=(settings,)) if workers > 0 else None
+    pool = (
+        WorkerPool(screen_in_worker, _failure(settings), workers=workers, initializer=init_worker, initargs=(settings,), memory_mb=settings.limits.max_memory_mb)
+        if workers > 0
+        else None
+    )
     hard_limit = settings.limits.time_limit * HARD_LIMIT_FACTOR + HARD_LIMIT_SLACK
     meter = Progress(len(found.candidates), mode=progress)
     with meter, pool or nullcontext():

@@ -16,6 +16,8 @@ from screener.errors import DocumentError
 DEFAULT_TIME_LIMIT = 60.0
 DEFAULT_MAX_PAGES = 200
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+#: How much a worker process may grow while reading one file (MB), far above the ~150 MB a resume needs.
+DEFAULT_MAX_MEMORY_MB = 2048
 
 
 class Limits(BaseModel):
@@ -24,6 +26,7 @@ class Limits(BaseModel):
     time_limit: float = Field(DEFAULT_TIME_LIMIT, gt=0, description="seconds one file may take to parse")
     max_pages: int = Field(DEFAULT_MAX_PAGES, gt=0, description="pages read from one PDF")
     max_bytes: int = Field(DEFAULT_MAX_BYTES, gt=0, description="largest file read")
+    max_memory_mb: int = Field(DEFAULT_MAX_MEMORY_MB, gt=0, description="megabytes a worker may grow by while reading (worker processes only)")
 
 
 class _Expired(BaseException):
