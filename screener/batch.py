@@ -242,6 +242,7 @@ def screen(
     cache_dir: Path | None = None,
     out_dir: Path | None = None,
     progress: str | None = "quiet",
+    redact: bool = False,
 ) -> ScreenRun:
     """Screen every candidate under ``input_path`` (DESIGN §2).
 
@@ -253,8 +254,11 @@ def screen(
     candidate without its evidence, so memory stays flat on any folder;
     without it nothing is written and results are whole. ``progress`` is
     ``bar``, ``lines``, ``quiet`` or None (a bar on a terminal, lines
-    otherwise). ``ScreenRun.results`` are in rank order; ``ScreenRun.frame()``
-    is the ranking as a DataFrame.
+    otherwise). ``redact`` (blind screening) removes names, contact details,
+    personal links and demographic hints from every result and output and
+    names candidates by a neutral id; scores are the same either way.
+    ``ScreenRun.results`` are in rank order; ``ScreenRun.frame()`` is the
+    ranking as a DataFrame.
     """
     from screener.runner import run_batch
 
@@ -276,6 +280,7 @@ def screen(
         limits=limits,
         cache_dir=store.directory if store else None,
         out_dir=Path(out_dir) if out_dir is not None else None,
+        redact=redact,
     )
     workers = available_cores() if workers is None else workers
     batch = run_batch(found, input_path, settings, store=store, workers=workers, out_dir=out_dir, progress=progress)
@@ -288,6 +293,7 @@ def screen(
         "limits": limits.model_dump(),
         "workers": workers,
         "cache": str(store.directory) if store else None,
+        "redact": redact,
     }
     run = ScreenRun(
         results=rank_results(batch.results, role),

@@ -18,7 +18,7 @@ from screener.batch import rank_run, screen
 from screener.discover import discover
 from screener.errors import DocumentError, ScreenerError
 from screener.ingest.engines import DEFAULT_ENGINE, ENGINE_NAMES
-from screener.ingest.limits import DEFAULT_MAX_PAGES, DEFAULT_TIME_LIMIT, Limits
+from screener.ingest.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_PAGES, DEFAULT_TIME_LIMIT, Limits
 from screener.outline import outline, summary
 from screener.outputs import write_outputs
 from screener.taxonomy import Taxonomy, TaxonomyError, load_taxonomy, show
@@ -35,8 +35,8 @@ class ConfigProblem(click.ClickException):
 TOP_ROWS = 10
 
 
-def _limits(time_limit: float, max_pages: int) -> Limits:
-    return Limits(time_limit=time_limit, max_pages=max_pages)
+def _limits(time_limit: float, max_pages: int, max_memory: int = DEFAULT_MAX_MEMORY_MB) -> Limits:
+    return Limits(time_limit=time_limit, max_pages=max_pages, max_memory_mb=max_memory)
 
 
 engine_option = click.option(
@@ -236,9 +236,19 @@ def _run_and_write(make_run, out_dir: Path, *, write: bool = True) -> None:  # t
 @max_pages_option
 @click.option("--workers", type=click.IntRange(min=0), default=None, help="Worker processes that read files (default: one per core; 0 reads in this process).")
 @click.option(
+    "--max-memory",
+    type=click.IntRange(min=64),
+    default=DEFAULT_MAX_MEMORY_MB,
+    show_default=True,
+    help="Megabytes a worker may grow by while reading one file; past it the file is an error row and the worker is replaced.",
+)
+@click.option(
     "--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Cache folder (default: the user's cache directory)."
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option(
+    "--redact", is_flag=True, help="Blind screening: no names, contact details, personal links or demographic hints in any output; neutral ids. Scores are unchanged."
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 def screen_command(
     input_path: Path,
@@ -251,8 +261,10 @@ def screen_command(
     time_limit: float,
     max_pages: int,
     workers: int | None,
+    max_memory: int,
     cache_dir: Path | None,
     no_cache: bool,
+    redact: bool,
     quiet: bool,
 ) -> None:  # type: ignore[no-untyped-def]
     """Screen a folder of resumes: a ranked CSV, a fit report per candidate and a review page.
@@ -271,6 +283,7 @@ def screen_command(
       screener screen resumes/ --out out/
       screener screen resumes/ --out out/ --role ml_engineer --profile my_profile.yaml
       screener screen resumes/ --out out/ --workers 4 --no-cache --quiet
+      screener screen resumes/ --out blind/ --redact
     """
     out_dir = out_dir.resolve()
     if input_path.resolve() == out_dir or out_dir.is_relative_to(input_path.resolve()) and input_path.is_dir():
@@ -283,12 +296,13 @@ def screen_command(
             profile=profile,
             as_of=as_of.date() if as_of else None,
             engine=engine,
-            limits=_limits(time_limit, max_pages),
+            limits=_limits(time_limit, max_pages, max_memory),
             workers=workers,
             cache=not no_cache,
             cache_dir=cache_dir,
             out_dir=out_dir,
             progress="quiet" if quiet else None,
+            redact=redact,
         ),
         out_dir,
         write=False,

@@ -134,6 +134,7 @@ class RunSettings:
     limits: Limits
     cache_dir: Path | None = None
     out_dir: Path | None = None  # where each candidate's reports are written as it finishes; None writes nothing
+    redact: bool = False  # blind screening: outputs carry no name, contact detail or demographic hint
 
     def document_key(self, sha256: str) -> str:
         return cache_key("document", code_digest(PARSE_CODE), vocabulary_digest(), self.engine, str(self.limits.max_pages), str(self.limits.max_bytes), sha256)
@@ -147,7 +148,7 @@ class RunSettings:
 
     def report_key(self, candidate_id: str, source: str, documents: tuple[tuple[str, str, str], ...]) -> str:
         """Everything a candidate's reports depend on: the whole program's code, knowledge, options and contents."""
-        parts = [code_digest(), self.taxonomy.sha256, self._profiles_json, self.as_of.isoformat(), self.role, candidate_id, source]
+        parts = [code_digest(), self.taxonomy.sha256, self._profiles_json, self.as_of.isoformat(), self.role, candidate_id, source, str(self.redact)]
         parts += [f"{relative}\0{self.document_key(sha)}" for _, relative, sha in documents]
         return cache_key("report", *parts)
 
@@ -243,6 +244,10 @@ class CandidateScreener:
                 evidence.extend(self._evidence(doc, key, clock))
         with clock.stage("score"):
             result = assemble_result(task, documents, evidence, self.settings)
+        if self.settings.redact:
+            from screener.redact import header_names, redact_result
+
+            result = redact_result(result, header_names(doc for _, doc in documents if isinstance(doc, Document)))
         if self.settings.out_dir is None:
             outcome = CandidateOutcome.whole(result)
         else:
