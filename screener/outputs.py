@@ -159,6 +159,42 @@ def render_candidate(result: CandidateResult) -> dict[str, str]:
     }
 
 
+#: The libraries whose versions decide what a run reads and scores.
+AUDITED_LIBRARIES = ("spacy", "pypdfium2", "pdfplumber", "pdfminer.six", "python-docx", "markdown-it-py", "pydantic", "pandas", "numpy")
+
+
+def environment() -> dict:
+    """Enough to reproduce a run: the interpreter, the libraries, and digests of the code and bundled data."""
+    import platform
+    from importlib import metadata
+
+    from screener.fingerprint import code_digest, vocabulary_digest
+
+    versions = {}
+    for name in AUDITED_LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return {"python": platform.python_version(), "platform": platform.system(), "libraries": versions, "code_sha256": code_digest(), "vocabulary_sha256": vocabulary_digest()}
+
+
+def _decision(result: CandidateResult) -> dict:
+    """One candidate's inputs and what was decided, for an audit of the run."""
+    scores = result.scores if result.ok else None
+    return {
+        "candidate_id": result.candidate_id,
+        "status": result.status.value,
+        "rank": result.rank,
+        "documents": [d.sha256 for d in result.documents],
+        "recommended_role": scores.recommended_role if scores else None,
+        "ai_fit": round(scores.ai_fit, 1) if scores else None,
+        "ml_fit": round(scores.ml_fit, 1) if scores else None,
+        "confidence": scores.confidence if scores else None,
+        "flags": list(result.flags),
+    }
+
+
 def manifest(run, files: dict[str, str]) -> dict:  # type: ignore[no-untyped-def]
     """run.json: what ran, on what, with which knowledge, and how each input fared."""
     discovery = run.discovery
@@ -179,6 +215,7 @@ def manifest(run, files: dict[str, str]) -> dict:  # type: ignore[no-untyped-def
     return {
         "schema_version": RUN_SCHEMA_VERSION,
         "tool": {"name": "screener", "version": __version__},
+        "environment": environment(),
         "taxonomy": {"version": run.taxonomy.version, "sha256": run.taxonomy.sha256, "files": list(run.taxonomy.files)},
         "ranking_role": run.role,
         "profiles": {pid: profile.model_dump(mode="json") for pid, profile in run.profiles.items()},
@@ -191,6 +228,7 @@ def manifest(run, files: dict[str, str]) -> dict:  # type: ignore[no-untyped-def
         "timings": getattr(run, "stats", {}),
         "counts": {"candidates": len(run.results), "by_status": statuses, "skipped": len(discovery.skipped) if discovery else 0},
         "inputs": inputs,
+        "decisions": [_decision(r) for r in run.results],
         "skipped": skipped,
         "outputs": files,
     }

@@ -59,9 +59,19 @@ class PersonalData(BaseModel):
     street_words: list[str]
 
 
+def _personal_bytes() -> bytes:
+    return resources.files("skill_taxonomy").joinpath(PERSONAL_RESOURCE).read_bytes()
+
+
+@lru_cache(maxsize=1)
+def personal_digest() -> str:
+    """What redacted reports depend on besides the code: a cached blind report is stale once the data changes."""
+    return hashlib.sha256(_personal_bytes()).hexdigest()
+
+
 @lru_cache(maxsize=1)
 def personal_data() -> PersonalData:
-    text = resources.files("skill_taxonomy").joinpath(PERSONAL_RESOURCE).read_text(encoding="utf-8")
+    text = _personal_bytes().decode("utf-8")
     try:
         return PersonalData.model_validate(yaml.safe_load(text))
     except ValidationError as exc:

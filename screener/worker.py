@@ -146,9 +146,17 @@ class RunSettings:
     def _profiles_json(self) -> str:
         return json.dumps({pid: p.model_dump(mode="json") for pid, p in sorted(self.profiles.items())}, sort_keys=True)
 
+    @cached_property
+    def _redaction(self) -> str:
+        if not self.redact:
+            return "plain"
+        from screener.redact import personal_digest
+
+        return f"redact:{personal_digest()}"
+
     def report_key(self, candidate_id: str, source: str, documents: tuple[tuple[str, str, str], ...]) -> str:
         """Everything a candidate's reports depend on: the whole program's code, knowledge, options and contents."""
-        parts = [code_digest(), self.taxonomy.sha256, self._profiles_json, self.as_of.isoformat(), self.role, candidate_id, source, str(self.redact)]
+        parts = [code_digest(), self.taxonomy.sha256, self._profiles_json, self.as_of.isoformat(), self.role, candidate_id, source, self._redaction]
         parts += [f"{relative}\0{self.document_key(sha)}" for _, relative, sha in documents]
         return cache_key("report", *parts)
 

@@ -123,6 +123,16 @@ def test_when_screen_runs_then_exactly_the_design_files_are_written(tmp_path):
     manifest = __import__("json").loads((out / "run.json").read_text())
     assert manifest["taxonomy"]["version"] and manifest["as_of"] == "2026-11-22"
     assert all(entry["sha256"] for entry in manifest["inputs"])
+    # Enough to audit the run later: the environment, and per candidate its inputs and what was decided.
+    assert manifest["environment"]["libraries"]["spacy"] and len(manifest["environment"]["code_sha256"]) == 64
+    rows = {row["candidate_id"]: row for row in __import__("csv").DictReader((out / "ranking.csv").open(encoding="utf-8"))}
+    decisions = {d["candidate_id"]: d for d in manifest["decisions"]}
+    assert set(decisions) == set(rows)
+    for cid, row in rows.items():
+        assert (str(decisions[cid]["rank"] or ""), decisions[cid]["recommended_role"] or "", f"{decisions[cid]['ai_fit']:.1f}") == (
+            row["rank"], row["recommended_role"], row["ai_fit"]
+        )
+        assert decisions[cid]["documents"] and all(decisions[cid]["documents"])
 
 
 def test_when_rank_re_scores_a_finished_run_then_scores_are_reproduced_exactly(tmp_path):
