@@ -85,6 +85,16 @@ def covered(c, y):  # type: ignore[no-untyped-def]
     c.rect(40, y - 50, WIDTH - 80, 64, fill=1, stroke=0)  # painted after the text, over it
 
 
+def clipped(c, y):  # type: ignore[no-untyped-def]
+    c.saveState()
+    path = c.beginPath()
+    path.rect(40, y + 40, 2, 2)  # a clip far from the text: nothing of it shows
+    c.clipPath(path, stroke=0, fill=0)
+    c.setFillColorRGB(0, 0, 0)
+    _bullets(c, 60, y)
+    c.restoreState()
+
+
 def invisible_mode(c, y):  # type: ignore[no-untyped-def]
     c.setFillColorRGB(0, 0, 0)
     _bullets(c, 60, y, render_mode=3)
@@ -98,6 +108,7 @@ TRICKS = {
     off_page: ENGINE_NAMES,
     below_page: ENGINE_NAMES,
     covered: ("pdfium",),
+    clipped: ("pdfium",),
     invisible_mode: ("pdfium",),
 }
 

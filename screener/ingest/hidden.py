@@ -6,8 +6,8 @@ strong one. Evidence must come only from what a person reading the page would
 read, so hidden words are removed before layout and reported, with what they
 said, for the reviewer to see. The rules are engine-neutral and read only the
 positioned-word model; an engine that knows more (PDFium sees invisible
-render modes, transparent fills and boxes painted over text) marks words
-``concealed`` and this module reports them too.
+render modes, transparent fills, clip paths and boxes painted over text)
+marks words ``concealed`` and this module reports them too.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ MIN_CONTRAST = 1.1
 PAGE_MARGIN = 1.0
 #: What the report says for each reason.
 REASONS = {
-    "concealed": "drawn invisibly or painted over",
+    "concealed": "drawn invisibly, clipped away or painted over",
     "background": "the colour of its background",
     "tiny": f"tiny (at most {TINY_SIZE:g} pt)",
     "off_page": "outside the page",

@@ -63,6 +63,11 @@ _get_font_size = _c_function("FPDFText_GetFontSize", ctypes.c_double, _VOID, cty
 _get_char_matrix = _c_function("FPDFText_GetMatrix", ctypes.c_int, _VOID, ctypes.c_int, ctypes.POINTER(raw.FS_MATRIX))
 _get_font = _c_function("FPDFTextObj_GetFont", _VOID, _VOID)
 _get_render_mode = _c_function("FPDFTextObj_GetTextRenderMode", ctypes.c_int, _VOID)
+_get_clip = _c_function("FPDFPageObj_GetClipPath", _VOID, _VOID)
+_count_clip_paths = _c_function("FPDFClipPath_CountPaths", ctypes.c_int, _VOID)
+_count_clip_segments = _c_function("FPDFClipPath_CountPathSegments", ctypes.c_int, _VOID, ctypes.c_int)
+_get_clip_segment = _c_function("FPDFClipPath_GetPathSegment", _VOID, _VOID, ctypes.c_int, ctypes.c_int)
+_get_point = _c_function("FPDFPathSegment_GetPoint", ctypes.c_int, _VOID, _VOID, _VOID)
 _get_font_name = _c_function("FPDFFont_GetBaseFontName", ctypes.c_ulong, _VOID, ctypes.c_char_p, ctypes.c_ulong)
 _get_font_weight = _c_function("FPDFFont_GetWeight", ctypes.c_int, _VOID)
 _get_descent = _c_function("FPDFFont_GetDescent", ctypes.c_int, _VOID, ctypes.c_float, ctypes.POINTER(ctypes.c_float))
@@ -124,6 +129,7 @@ class _Scene(NamedTuple):
     images: list[Box]
     text_order: dict[int, int]  # text object handle -> painting position
     fills: list[FilledRect]  # every filled path's bounds (rects among them), in painting order
+    clips: dict[int, Box]  # text object handle -> the bounds of the clip path it is painted through
 
 
 class _Transform(NamedTuple):
@@ -210,6 +216,8 @@ _MATRIX = raw.FS_MATRIX()
 _MATRIX_REF = ctypes.byref(_MATRIX)
 _RGBA = tuple(ctypes.c_uint() for _ in range(4))
 _RGBA_REFS = tuple(ctypes.byref(cell) for cell in _RGBA)
+_POINT = (ctypes.c_float(), ctypes.c_float())
+_POINT_REFS = tuple(ctypes.cast(ctypes.pointer(cell), _VOID) for cell in _POINT)
 
 
 def _style(textpage: int, index: int, text_object: int, fonts: dict[int, tuple[bool, bool, float]], rotation: int) -> _Style:
@@ -375,6 +383,20 @@ def _inside(glyphs: GlyphArrays, boxes: list[Box]) -> np.ndarray:
     return (cx >= x0) & (cx <= x1) & (cy >= top) & (cy <= bottom)
 
 
+#: How far (points) a glyph's centre may stand outside its clip and still show: clips are often the text's own tight box.
+CLIP_TOLERANCE = 1.0
+
+
+def _clipped(glyphs: GlyphArrays, inverse: np.ndarray, unique: np.ndarray, clips: dict[int, Box]) -> np.ndarray:
+    """Glyphs whose centre lies outside the clip their text object is painted through."""
+    nan = (math.nan,) * 4
+    bounds = np.asarray([(b.x0, b.top, b.x1, b.bottom) if (b := clips.get(int(obj))) else nan for obj in unique.tolist()], dtype=np.float64)[inverse]
+    cx, cy = (glyphs.x0 + glyphs.x1) / 2, (glyphs.top + glyphs.bottom) / 2
+    with np.errstate(invalid="ignore"):
+        outside = (cx < bounds[:, 0] - CLIP_TOLERANCE) | (cx > bounds[:, 2] + CLIP_TOLERANCE) | (cy < bounds[:, 1] - CLIP_TOLERANCE) | (cy > bounds[:, 3] + CLIP_TOLERANCE)
+    return outside & ~np.isnan(bounds[:, 0])
+
+
 def _concealed(glyphs: GlyphArrays, styles: list[_Style], inverse: np.ndarray, unique: np.ndarray, scene: _Scene) -> np.ndarray:
     """Glyphs no reader can see: drawn invisibly (unless something visible stands in for them) or painted over by an opaque rect.
 
@@ -388,6 +410,8 @@ def _concealed(glyphs: GlyphArrays, styles: list[_Style], inverse: np.ndarray, u
         short = np.asarray([box.height for box in ink], dtype=np.float64)[None, :] <= INK_EM * glyphs.size[:, None] if ink else None
         under_ink = (_inside(glyphs, ink) & short).any(axis=1) if ink else np.zeros(len(glyphs.text), dtype=bool)
         concealed &= ~(_inside(glyphs, scene.images).any(axis=1) | under_ink)
+    if scene.clips:
+        concealed |= _clipped(glyphs, inverse, unique, scene.clips)
     covering = [i for i, opaque in enumerate(scene.opaque) if opaque]
     if covering:
         order = np.asarray([scene.text_order.get(int(obj), -1) for obj in unique.tolist()], dtype=np.int64)[inverse]
@@ -480,20 +504,51 @@ def _bounds(obj: object, transform: _Transform) -> Box | None:
     return Box(x0=x0, top=y0, x1=x1, bottom=y1)
 
 
-def _walk_objects(parent: object, count: int, get: object, scene: _Scene, transform: _Transform) -> None:
-    """Collect filled rectangles, images and the painting order of text in these objects and the forms they contain."""
+def _clip_bounds(obj: object, transform: _Transform) -> Box | None:
+    """The box a page object's clip paths leave visible (their bounds, intersected), or None when it is not clipped."""
+    clip = _get_clip(obj)
+    if not clip:
+        return None
+    paths = _count_clip_paths(clip)
+    if paths <= 0:
+        return None
+    left, bottom, right, top = -math.inf, -math.inf, math.inf, math.inf
+    for path in range(paths):
+        xs, ys = [], []
+        for index in range(_count_clip_segments(clip, path)):
+            if _get_point(_get_clip_segment(clip, path, index), _POINT_REFS[0], _POINT_REFS[1]):
+                xs.append(_POINT[0].value)
+                ys.append(_POINT[1].value)
+        if xs:
+            left, bottom, right, top = max(left, min(xs)), max(bottom, min(ys)), min(right, max(xs)), min(top, max(ys))
+    if math.isinf(left) or math.isinf(right):
+        return None
+    x0, y0, x1, y1 = transform.box(left, bottom, max(left, right), max(bottom, top))
+    return Box(x0=x0, top=y0, x1=x1, bottom=y1)
+
+
+def _walk_objects(parent: object, count: int, get: object, scene: _Scene, transform: _Transform, top_level: bool = True) -> None:
+    """Collect filled rectangles, images, clips and the painting order of text in these objects and the forms they contain.
+
+    Clips are read for the page's own text objects only: inside a form they are in the form's space.
+    """
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
     for index in range(count):
         obj = get(parent, index)
         kind = raw.FPDFPageObj_GetType(obj)
         position = len(scene.text_order) + len(scene.fills) + len(scene.images)
         if kind == raw.FPDF_PAGEOBJ_TEXT:
-            scene.text_order[ctypes.cast(obj, _VOID).value or 0] = position
+            handle = ctypes.cast(obj, _VOID).value or 0
+            scene.text_order[handle] = position
+            if top_level:
+                clip = _clip_bounds(handle, transform)
+                if clip is not None:
+                    scene.clips[handle] = clip
         elif kind == raw.FPDF_PAGEOBJ_IMAGE:
             box = _bounds(obj, transform)
             scene.images.append(box or Box(x0=0, top=0, x1=0, bottom=0))
         elif kind == raw.FPDF_PAGEOBJ_FORM:
-            _walk_objects(obj, raw.FPDFFormObj_CountObjects(obj), raw.FPDFFormObj_GetObject, scene, transform)
+            _walk_objects(obj, raw.FPDFFormObj_CountObjects(obj), raw.FPDFFormObj_GetObject, scene, transform, top_level=False)
         elif kind == raw.FPDF_PAGEOBJ_PATH:
             if not raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke)) or not fill_mode.value:
                 continue
@@ -522,7 +577,7 @@ def _transform(page: pdfium.PdfPage) -> _Transform:
 def page_words(document: pdfium.PdfDocument, page: pdfium.PdfPage, number: int) -> PageWords:
     """Read one PDFium page into the engine-neutral model."""
     transform = _transform(page)
-    scene = _Scene([], [], [], [], {}, [])
+    scene = _Scene([], [], [], [], {}, [], {})
     _walk_objects(page.raw, raw.FPDFPage_CountObjects(page), raw.FPDFPage_GetObject, scene, transform)
     textpage = page.get_textpage()
     try:
