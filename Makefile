@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 DEMO_OUT ?= out/demo
 
-.PHONY: install demo test bench lint fidelity accuracy eval chromium clean samples
+.PHONY: install demo test bench lint fidelity accuracy eval chromium clean samples security
 
 install: $(STAMP)
 
@@ -43,6 +43,10 @@ eval: install
 # Per-file parse timings are still there: $(BIN)/python -m screener.bench FOLDER
 bench: install
 	$(BIN)/python benchmarks/run.py
+
+# The hostile-input suite as one table (tests/hostile.py's cases); exits non-zero on any crash, lost output, formula cell or live script.
+security: install
+	$(BIN)/python benchmarks/security.py
 
 lint: install
 	$(BIN)/ruff check screener tests samples

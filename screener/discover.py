@@ -69,7 +69,7 @@ class CandidateInput(_Frozen):
     def sources(self, input_path: Path) -> list[tuple[Path, str]]:
         """Each document with the path reports name it by: relative to the screened folder."""
         base = input_path if input_path.is_dir() else input_path.parent
-        return [(path, path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name) for path in self.documents]
+        return [(path, display_name(path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name)) for path in self.documents]
 
 
 class Skipped(_Frozen):
@@ -82,6 +82,23 @@ class Skipped(_Frozen):
 class Discovery(_Frozen):
     candidates: tuple[CandidateInput, ...]
     skipped: tuple[Skipped, ...]
+
+
+def display_name(text: str) -> str:
+    """``text`` as valid Unicode, for every output that names a file.
+
+    A file name may hold bytes that are not UTF-8; Python reads them as lone
+    surrogates, which no UTF-8 output can hold. They are shown as ``\\xNN``
+    escapes instead, so the name stays recognisable and distinct.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def slugify(name: str) -> str:
@@ -136,7 +153,7 @@ class _Scanner:
         self.skipped: list[Skipped] = []
 
     def rel(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+        return display_name(path.relative_to(self.root).as_posix())
 
     def skip(self, path: Path, reason: str) -> None:
         self.skipped.append(Skipped(path=self.rel(path), reason=reason))
@@ -248,13 +265,13 @@ def discover(input_path: Path, *, exclude: Iterable[Path] = ()) -> Discovery:
             before = len(scanner.skipped)
             documents = scanner.folder_documents(path)
             if documents:
-                found.append((entry.name, slugify(entry.name), tuple(d for _, d in documents), "folder"))
+                found.append((display_name(entry.name), slugify(entry.name), tuple(d for _, d in documents), "folder"))
             else:
                 scanner.skip(path, "no supported files" if len(scanner.skipped) > before else "empty folder")
             continue
         target = scanner.readable_file(entry)
         if target is not None:
-            found.append((entry.name, slugify(Path(entry.name).stem), (target,), "file"))
+            found.append((display_name(entry.name), slugify(Path(entry.name).stem), (target,), "file"))
     found.sort(key=lambda item: _sort_key(item[0]))
     ids = unique_ids(base for _, base, _, _ in found)
     candidates = tuple(
@@ -266,7 +283,7 @@ def discover(input_path: Path, *, exclude: Iterable[Path] = ()) -> Discovery:
 
 def _single_file(given: Path, path: Path) -> Discovery:
     """INPUT named one file: it is the one candidate (hidden or not: the user named it)."""
-    name = given.name or path.name
+    name = display_name(given.name or path.name)
     if not is_supported(name):
         return Discovery(candidates=(), skipped=(Skipped(path=name, reason=_unsupported(name)),))
     candidate = CandidateInput(candidate_id=slugify(Path(name).stem), source=name, documents=(path,), kind="file")

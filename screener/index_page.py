@@ -30,6 +30,7 @@ import jinja2
 from pydantic import BaseModel, ConfigDict, Field
 
 from screener import __version__
+from screener.discover import display_name
 from screener.document import Status
 from screener.results import CandidateResult
 from screener.scoring.model import Tunables
@@ -91,7 +92,7 @@ class RunSummary(BaseModel):
             run.results,
             taxonomy_version=str(run.taxonomy.version),
             ranking_role=run.role,
-            input_folder=run.input_path.name if run.input_path is not None else "",
+            input_folder=display_name(run.input_path.name) if run.input_path is not None else "",
             started=run.started,
             finished=run.finished,
             seconds=round(run.seconds, 3),

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from screener import __version__
+from screener.discover import display_name
 from screener.results import CandidateResult
 
 if TYPE_CHECKING:
@@ -207,7 +208,7 @@ def manifest(run, files: dict[str, str]) -> dict:  # type: ignore[no-untyped-def
         for d in r.documents
     ]
     skipped = [s.model_dump(mode="json") for s in discovery.skipped] if discovery else []
-    input_path = str(run.input_path) if run.input_path else None
+    input_path = display_name(str(run.input_path)) if run.input_path else None
     if run.options.get("redact"):
         # Blind screening: file names are often people's names.
         skipped = [{"path": f"skipped-{number}", "reason": s["reason"]} for number, s in enumerate(skipped, start=1)]

@@ -25,7 +25,7 @@ from screener.document import Document, Status
 from screener.errors import DocumentError
 from screener.evidence.model import EvidenceItem
 from screener.fingerprint import EVIDENCE_CODE, PARSE_CODE, code_digest, vocabulary_digest
-from screener.ingest.limits import Limits
+from screener.ingest.limits import Limits, time_limit
 from screener.results import CandidateResult
 from screener.taxonomy import RoleProfile, Taxonomy
 from screener.timing import StageClock
@@ -249,7 +249,11 @@ class CandidateScreener:
             doc = self._document(Path(path), relative, key, sha, clock)
             documents.append((relative, doc))
             if isinstance(doc, Document):
-                evidence.extend(self._evidence(doc, key, clock))
+                try:
+                    with time_limit(self.settings.limits.time_limit, "finding the evidence"):
+                        evidence.extend(self._evidence(doc, key, clock))
+                except DocumentError as exc:
+                    documents[-1] = (relative, exc)
         with clock.stage("score"):
             result = assemble_result(task, documents, evidence, self.settings)
         if self.settings.redact:

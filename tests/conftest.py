@@ -45,3 +45,14 @@ def fidelity_module():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+# -- Hypothesis (tests/test_properties.py) ------------------------------------------------------
+# "ci" (the default) is deterministic and writes nothing into the checkout: a fixed seed per test,
+# no example database, no deadline (the first example of a test pays for building matchers).
+# SCREENER_HYPOTHESIS_PROFILE=thorough runs ten times the examples with fresh randomness.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, database=None, max_examples=100, deadline=None, print_blob=True)
+_hypothesis_settings.register_profile("thorough", derandomize=False, database=None, max_examples=1000, deadline=None, print_blob=True)
+_hypothesis_settings.load_profile(os.environ.get("SCREENER_HYPOTHESIS_PROFILE", "ci"))

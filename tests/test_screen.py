@@ -178,14 +178,7 @@ def test_when_out_is_inside_the_input_then_screen_refuses(tmp_path):
 LAYOUT_TOLERANCE = 2.0
 
 
-KNOWN_LAYOUT_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="reading order: in fpdf2's two-column render the left column's last entry, after a blank line and below the "
-    "end of the right column, is read after the right column and lands in Education (screener/layout/reading_order.py, _ends_beside)",
-)
-
-
-@pytest.mark.parametrize("slug", ["rafael-quintero", "ingrid-solberg", pytest.param("nadia-okafor", marks=KNOWN_LAYOUT_BUG)])
+@pytest.mark.parametrize("slug", ["rafael-quintero", "ingrid-solberg", "nadia-okafor"])
 def test_when_the_same_resume_is_laid_out_differently_then_fits_stay_within_two_points(tmp_path, slug):
     source = render.load_source(REPO / "samples" / "sources" / f"{slug}.yaml")
     for layout, producer, suffix in [

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from spacy.attrs import IDX, IS_SPACE
@@ -37,8 +37,19 @@ LIST_COMMAS = 2
 LIST_MIN_SKILLS = 3
 LIST_SKILL_SHARE = 0.6
 #: Signal kinds that a skill's own name can contain and that then belong to the skill.
-NAME_SIGNALS = frozenset({"learning", "hedge", "metric", "research", "negation", "build"})
+NAME_SIGNALS = frozenset({"learning", "hedge", "metric", "research", "negation", "build", "offline"})
+#: No word is this long; a run of this many characters without a space is garbage (or an attack: spaCy's
+#: tokenizer takes quadratic time over a long run of brackets), and is cut into pieces this long.
+LONG_RUN = 100
+_LONG_RUN = re.compile(rf"\S{{{LONG_RUN + 1},}}")
 LIST_LABEL = re.compile(r"^\s*([A-Za-z][\w &/+-]{1,40}?)\s*:\s*\S")
+#: Initials before a surname ("M.", "R.J."): a capitalised skill word right after them is a person's
+#: name ("M. Kafka, A. Grant." in a publication), never a skill.
+INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
+
+
+def _cut_long_runs(text: str) -> str:
+    return _LONG_RUN.sub(lambda m: " ".join(m.group(0)[i : i + LONG_RUN] for i in range(0, len(m.group(0)), LONG_RUN)), text)
 
 
 @dataclass
@@ -126,6 +137,13 @@ def _negated(mention: _Mention, negations: list[tuple[str, int, int]], doc: Doc,
     return False
 
 
+def _is_surname(mention: _Mention, doc: Doc, lo: int) -> bool:
+    """A one-word, capitalised skill right after initials ("M. Kafka", "J. Spark") names a person."""
+    if mention.end - mention.start != 1 or mention.start <= lo or not doc[mention.start].text[:1].isupper():
+        return False
+    return bool(INITIALS.match(doc[mention.start - 1].text))
+
+
 def _drop_overlaps(mentions: list[_Mention]) -> list[_Mention]:
     """Longest match wins ("Ray Serve" over "Ray"); one skill per token span."""
     kept: list[_Mention] = []
@@ -188,6 +206,7 @@ class EvidenceExtractor:
         """Evidence items for units in order; units naming no skill give none."""
         if not units:
             return []
+        units = [replace(u, text=_cut_long_runs(u.text)) if _LONG_RUN.search(u.text) else u for u in units]
         starts = []
         offset = 0
         for unit in units:
@@ -202,10 +221,10 @@ class EvidenceExtractor:
         return items
 
     def _item(self, unit: Unit, matches: _UnitMatches, doc: Doc, char_start: int) -> EvidenceItem | None:
-        mentions = _drop_overlaps(matches.mentions)
+        lo, hi = matches.lo, matches.hi
+        mentions = [m for m in _drop_overlaps(matches.mentions) if not _is_surname(m, doc, lo)]
         if not mentions:
             return None
-        lo, hi = matches.lo, matches.hi
         # A learning, metric or build word inside a skill's name ("machine learning", "ROC AUC",
         # "prompt engineering") is the skill, not a signal; a delivery or production word inside
         # one ("deployed ML models", "A/B test") still says what was done.

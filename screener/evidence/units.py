@@ -70,16 +70,18 @@ def _entry_ref(entry: Entry) -> EntryRef:
 def _runs(block: Block) -> list[str]:
     """A block's lines joined where the text runs on, cut where a new line starts afresh.
 
-    A line runs on into the next when the layout saw it fill its column, or
-    when the next line starts in lower case; otherwise a line ending and a
-    capital starting the next line separate two statements, as in a text file
-    of one bullet per line without full stops.
+    A bullet's lines are one run (the structure stage kept only its wrapped
+    lines in it, so where a line breaks never cuts it). Elsewhere a line runs
+    on into the next when the layout saw it fill its column, or when the next
+    line starts in lower case; otherwise a line ending and a capital starting
+    the next line separate two statements, as in a text file of one bullet
+    per line without full stops.
     """
     runs: list[list[str]] = []
     for index, line in enumerate(block.lines):
         text = line.text if index or not block.marker else strip_marker(line.text, block.marker)
         previous = block.lines[index - 1] if index else None
-        continues = previous is not None and (previous.wrapped or not text[:1].isupper())
+        continues = previous is not None and (block.kind == "bullet" or previous.wrapped or not text[:1].isupper())
         if continues and runs:
             runs[-1].append(text)
         else:
@@ -102,6 +104,9 @@ def document_units(doc: Document) -> list[Unit]:
     """
     units: list[Unit] = []
     headless = all(section.kind is SectionKind.CONTACT for section in doc.sections)
+    # The name opens the header; where typography did not make it a heading (plain text), its
+    # first line is still the name, and a name is never a skill ("Julia Spark", "Ray Chen").
+    name_line = not headless and _unheaded_header(doc)
     for section in doc.sections:
         mode = "work" if headless else SECTION_MODES.get(section.kind, "work")
 
@@ -118,6 +123,22 @@ def document_units(doc: Document) -> list[Unit]:
         for block in section.blocks:
             if block.kind == "heading":
                 continue
-            for text in _block_texts(block, mode):
+            texts = _block_texts(block, mode)
+            if name_line:
+                texts, name_line = texts[1:], False
+            for text in texts:
                 add(text, block.page, block.span, None)
     return units
+
+
+def _unheaded_header(doc: Document) -> bool:
+    """Whether the document opens with a header (text before any heading) that holds no heading block."""
+    first = doc.sections[0] if doc.sections else None
+    return (
+        first is not None
+        and first.kind is SectionKind.CONTACT
+        and first.heading is None
+        and not any(block.kind == "heading" for block in first.blocks)
+        and bool(first.blocks)
+        and not first.blocks[0].marker
+    )

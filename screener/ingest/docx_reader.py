@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,6 +39,11 @@ MAX_EXPANDED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 #: ... once it expands to at least this much (small members compress wildly and harmlessly).
 RATIO_CHECK_MIN_BYTES = 1024 * 1024
+#: Members are inflated this many bytes at a time when their declared size is checked.
+INFLATE_CHUNK = 1024 * 1024
+#: A zip member's local header: signature, then fixed fields up to the name and extra lengths.
+LOCAL_HEADER = struct.Struct("<4s22xHH")
+LOCAL_SIGNATURE = b"PK\x03\x04"
 #: How deep styles may inherit (``w:basedOn``) before a chain is taken for a loop.
 MAX_STYLE_DEPTH = 16
 
@@ -82,10 +89,57 @@ def check_container(data: bytes, *, max_expanded: int = MAX_EXPANDED_BYTES, max_
             ratio = member.file_size / max(member.compress_size, 1)
             raise DocumentError(
                 Status.ERROR,
-                f"the DOCX expands to {format_size(total)}; {member.filename} is compressed {ratio:.0f}:1, over {max_ratio:g}:1 (zip bomb?)",
+                f"the DOCX expands to {format_size(total)}; {_member_name(member)} is compressed {ratio:.0f}:1, over {max_ratio:g}:1 (zip bomb?)",
             )
     if "word/document.xml" not in {m.filename for m in members}:
         raise DocumentError(Status.CORRUPT, "not a valid DOCX file (a zip archive without word/document.xml)")
+    for member in members:
+        _check_declared_size(data, member)
+
+
+def _check_declared_size(data: bytes, member: zipfile.ZipInfo) -> None:
+    """Refuse a member that inflates to more than its headers declare.
+
+    The checks above trust the declared sizes, and so does ``zipfile`` when it
+    stops reading, but one ``read()`` of a member inflates up to 2 GB before
+    cutting it to the declared size: a member that declares 4 KB and inflates
+    to gigabytes would take the reader's memory and time. Each member is
+    inflated here a megabyte at a time, stopping as soon as it passes its
+    declared size; Word writes only stored and deflated members.
+    """
+    if member.is_dir() or member.compress_size == 0:
+        return
+    try:
+        signature, name_length, extra_length = LOCAL_HEADER.unpack_from(data, member.header_offset)
+    except struct.error:
+        signature = b""
+    if signature != LOCAL_SIGNATURE:
+        raise DocumentError(Status.CORRUPT, f"not a valid DOCX file (a damaged zip entry: {_member_name(member)})")
+    start = member.header_offset + LOCAL_HEADER.size + name_length + extra_length
+    raw = data[start : start + member.compress_size]
+    if member.compress_type == zipfile.ZIP_STORED:
+        inflated = len(raw)
+    elif member.compress_type == zipfile.ZIP_DEFLATED:
+        inflated, inflater, pending = 0, zlib.decompressobj(-zlib.MAX_WBITS), raw
+        try:
+            while pending and not inflater.eof and inflated <= member.file_size:
+                inflated += len(inflater.decompress(pending, INFLATE_CHUNK))
+                pending = inflater.unconsumed_tail
+        except zlib.error:
+            raise DocumentError(Status.CORRUPT, f"not a valid DOCX file (damaged compressed data in {_member_name(member)})") from None
+    else:
+        raise DocumentError(Status.CORRUPT, f"not a valid DOCX file ({_member_name(member)} uses a compression Word does not write)")
+    if inflated > member.file_size:
+        raise DocumentError(
+            Status.ERROR,
+            f"the DOCX member {_member_name(member)} declares {format_size(member.file_size)} but expands to more (zip bomb?)",
+        )
+
+
+def _member_name(member: zipfile.ZipInfo) -> str:
+    """A member's name for a one-line message: printable, and short."""
+    name = "".join(ch if ch.isprintable() else "?" for ch in member.filename)
+    return name if len(name) <= 60 else name[:59] + "…"
 
 
 def _zip_reason(exc: Exception) -> str:

@@ -31,9 +31,10 @@ LIST_INDENT = 2.0
 MAX_FRONT_MATTER_LINES = 200
 
 FRONT_MATTER_KEY = re.compile(r"^[\w-]+\s*:(?:\s|$)")
-HTML_TAG = re.compile(r"<[^>]*>")
 HTML_BREAK = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr)\s*/?\s*>", re.IGNORECASE)
-HTML_DROP = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+#: An element whose content is never text, and the end tag that closes it.
+HTML_DROPPED_ELEMENT = re.compile(r"(script|style)\b", re.IGNORECASE)
+HTML_END_TAG = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("script", "style")}
 
 
 def _parser() -> MarkdownIt:
@@ -53,10 +54,45 @@ def strip_front_matter(lines: list[str]) -> list[str]:
 
 
 def html_text(fragment: str) -> list[str]:
-    """The visible lines of a raw HTML fragment."""
-    fragment = HTML_DROP.sub("", fragment)
-    fragment = HTML_BREAK.sub("\n", fragment)
-    text = html.unescape(HTML_TAG.sub("", fragment))
+    """The visible lines of a raw HTML fragment.
+
+    Comments, scripts and styles are dropped whole, line-breaking tags break
+    the line, other tags are dropped and entities decoded. One pass, each
+    search starting where the last one ended, so the time is linear in the
+    fragment however its tags are (un)balanced: a raw-HTML block that is
+    thousands of unclosed ``<script>`` tags costs as much as any other text.
+    """
+    out: list[str] = []
+    unclosed: set[str] = set()  # a comment or element with no end from some point on has none further on either
+    pos, size = 0, len(fragment)
+    while pos < size:
+        start = fragment.find("<", pos)
+        if start < 0:
+            out.append(fragment[pos:])
+            break
+        out.append(fragment[pos:start])
+        if fragment.startswith("<!--", start) and "comment" not in unclosed:
+            end = fragment.find("-->", start + 4)
+            if end >= 0:
+                pos = end + 3
+                continue
+            unclosed.add("comment")
+        element = HTML_DROPPED_ELEMENT.match(fragment, start + 1)
+        if element is not None and element.group(1).casefold() not in unclosed:
+            name = element.group(1).casefold()
+            closing = HTML_END_TAG[name].search(fragment, element.end())
+            if closing is not None:
+                pos = closing.end()
+                continue
+            unclosed.add(name)
+        end = fragment.find(">", start + 1)
+        if end < 0:
+            out.append(fragment[start:])
+            break
+        tag = fragment[start : end + 1]
+        out.append("\n" if HTML_BREAK.fullmatch(tag) else "")
+        pos = end + 1
+    text = html.unescape("".join(out))
     return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
 
 

@@ -52,7 +52,7 @@ def _check_header(path: Path, limits: Limits) -> None:
     if size == 0:
         raise DocumentError(Status.NO_TEXT, "the file is empty (0 bytes)")
     if size > limits.max_bytes:
-        raise DocumentError(Status.ERROR, f"the file is {size / 1e6:.1f} MB; the limit is {limits.max_bytes / 1e6:.0f} MB")
+        raise DocumentError(Status.ERROR, f"the file is {size / 2**20:.1f} MB; the limit is {limits.max_bytes / 2**20:.0f} MB")
     with path.open("rb") as handle:
         head = handle.read(HEADER_WINDOW)
     if b"%PDF-" not in head:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,6 +32,10 @@ MAX_BYTES = 20 * 1024 * 1024
 MEGABYTE = 1024 * 1024
 #: A NUL byte within this many leading bytes marks a binary file.
 BINARY_SNIFF_BYTES = 8 * 1024
+#: UTF-16 without a BOM: at least this share of the bytes on one side of each pair are NUL ...
+UTF16_MIN_NUL_SHARE = 0.3
+#: ... and at most this share on the other (a character such as U+4E00 has a NUL low byte).
+UTF16_MAX_OTHER_NUL_SHARE = 0.02
 #: Encodings tried, in order, after UTF-8; latin-1 decodes any byte sequence.
 FALLBACK_ENCODINGS = ("cp1252", "latin-1")
 #: An ALL-CAPS heading has at most this many words.
@@ -98,7 +103,8 @@ def decode_text(data: bytes, kind: str = "text") -> str:
     """Bytes to text: a BOM decides, else UTF-8, else cp1252, else latin-1.
 
     A NUL byte near the start (with no UTF-16/32 BOM to explain it) means the
-    file is binary, whatever its name says.
+    file is binary, whatever its name says, unless the NULs fall as UTF-16
+    text's do (:func:`utf16_without_bom`).
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -107,7 +113,10 @@ def decode_text(data: bytes, kind: str = "text") -> str:
             except UnicodeDecodeError:
                 raise DocumentError(Status.CORRUPT, f"the {kind} file is not valid {encoding.upper()}") from None
     if b"\x00" in data[:BINARY_SNIFF_BYTES]:
-        raise DocumentError(Status.UNSUPPORTED, "binary file, not text")
+        encoding = utf16_without_bom(data)
+        if encoding is None:
+            raise DocumentError(Status.UNSUPPORTED, "binary file, not text")
+        return data.decode(encoding)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -118,6 +127,26 @@ def decode_text(data: bytes, kind: str = "text") -> str:
         except UnicodeDecodeError:
             continue
     raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when ``data`` reads as UTF-16 text that lost its BOM, else None.
+
+    Text saved as UTF-16 has a NUL in the high byte of every ASCII character
+    (its spaces, digits and punctuation at least, whatever its alphabet) and
+    almost never in a low byte; a binary file's NULs fall on both sides.
+    """
+    sample = data[:BINARY_SNIFF_BYTES]
+    if len(data) % 2 or len(sample) < 4:
+        return None
+    for encoding, high, low in (("utf-16-le", sample[1::2], sample[0::2]), ("utf-16-be", sample[0::2], sample[1::2])):
+        if high.count(0) >= UTF16_MIN_NUL_SHARE * len(high) and low.count(0) <= UTF16_MAX_OTHER_NUL_SHARE * len(low):
+            try:
+                data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return encoding
+    return None
 
 
 def text_lines(text: str) -> list[str]:
@@ -200,7 +229,41 @@ def lines_from_text(text: str, vocab: Vocabulary | None = None) -> list[SourceLi
         out.append(SourceLine(text=stripped, page=page, heading_level=heading, new_block=new_block, indent=float(indent)))
         new_block = False
         bullet_at = len(out) - 1 if marker is not None else None
-    return out
+    return _mark_wraps(out, vocab, _line_width([line.strip() for line, _ in raw]))
+
+
+#: A prose line at least this share of the file's line width, ending without a full stop, was wrapped by its writer.
+WRAP_SHARE = 0.75
+MIN_WRAP_WIDTH = 40
+SENTENCE_ENDS = (".", "!", "?", ":", ";")
+
+
+def _line_width(lines: list[str]) -> int:
+    """The width the writer wrapped at: the 95th percentile of the file's printed line lengths."""
+    lengths = sorted(len(line) for line in lines if line)
+    return max(MIN_WRAP_WIDTH, lengths[int(0.95 * (len(lengths) - 1))]) if lengths else MIN_WRAP_WIDTH
+
+
+def _mark_wraps(lines: list[SourceLine], vocab: Vocabulary, width: int) -> list[SourceLine]:
+    """Mark the lines of a hard-wrapped paragraph as wrapped, as the PDF layout does for lines that fill their column.
+
+    Without it a line break before a capitalised word ("... and LLM" / "APIs
+    ...") would cut a sentence in two, and where the break falls, which
+    any edit above it moves, would change the evidence.
+    """
+    marked = list(lines)
+    for index, line in enumerate(lines[:-1]):
+        following = lines[index + 1]
+        if (
+            line.heading_level is None
+            and following.heading_level is None
+            and not following.new_block
+            and bullet_marker(following.text, vocab) is None
+            and len(line.text) >= WRAP_SHARE * width
+            and not line.text.endswith(SENTENCE_ENDS)
+        ):
+            marked[index] = replace(line, wrapped=True)
+    return marked
 
 
 def read_lines(path: Path, *, max_bytes: int = MAX_BYTES, vocab: Vocabulary | None = None) -> list[SourceLine]:

@@ -25,6 +25,11 @@ HEADING_SIZE_RATIO = 1.2
 MAX_CAPS_HEADING_WORDS = 4
 
 NUMBERED_ITEM = re.compile(r"^\(?(\d{1,2}|[a-z])[.)]\s+(?=\S)")
+#: Pronouns beside a name or headline ("(she/her)", "· they/them"): they never decide whether a line is a heading.
+PRONOUNS = re.compile(
+    r"[\s,·|–—-]*\(?\b(?:she|he|they|ze|xe)\s*/\s*(?:her|hers|him|his|them|theirs|they|she|he|zir|xem)\b\)?",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,9 @@ def body_size(lines: list[SourceLine]) -> float:
 
 def heading_verdict(line: SourceLine, body: float, vocab: Vocabulary) -> HeadingVerdict | None:
     """Whether ``line`` heads a section, and of which kind."""
-    text = line.plain.strip()
+    if len(line.plain) > 2 * MAX_HEADING_CHARS:
+        return None  # far too long for a heading, pronouns or not (and a long line never meets the scan below)
+    text = PRONOUNS.sub("", line.plain).strip() or line.plain.strip()
     words = text.split()
     if not words or len(text) > MAX_HEADING_CHARS:
         return None

@@ -9,8 +9,10 @@ from screener.document import Link, LinkKind
 from screener.vocabulary import Vocabulary
 
 #: A printed URL: with a scheme, starting "www.", or a bare known-looking host with a path.
+#: Links written out in text. A host is at most eight labels of at most 63 characters (DNS's own limit), which also keeps
+#: the scan linear on a long run of word characters and hyphens.
 URL_IN_TEXT = re.compile(
-    r"(?<![@\w.])(?:(?:https?://)[^\s<>\"')\]]+|www\.[^\s<>\"')\]]+|(?:[a-z0-9-]+\.)+(?:com|org|io|ai|co|net|dev|me|app|xyz|tech)/[^\s<>\"')\]]+)",
+    r"(?<![@\w.])(?:(?:https?://)[^\s<>\"')\]]+|www\.[^\s<>\"')\]]+|(?<!-)(?:[a-z0-9-]{1,63}\.){1,8}(?:com|org|io|ai|co|net|dev|me|app|xyz|tech)/[^\s<>\"')\]]+)",
     re.IGNORECASE,
 )
 EMAIL_IN_TEXT = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -18,7 +20,11 @@ TRAILING_PUNCTUATION = ".,;:!?|"
 
 
 def _host(url: str) -> str:
-    parts = urlsplit(url if "://" in url else "https://" + url)
+    """The URL's host, or "" when it has none or urlsplit refuses it ("https://[abc", a full-width "＃")."""
+    try:
+        parts = urlsplit(url if "://" in url else "https://" + url)
+    except ValueError:
+        return ""
     return (parts.hostname or "").casefold().removeprefix("www.")
 
 

@@ -4,7 +4,10 @@ Text before the first heading is the resume's header (name, contact line).
 The name, the largest text, opens that header wherever a sidebar put it, and
 a headline under it stays in it. A heading known only from its typography
 counts once a worded heading has been seen; a DOCX or Markdown heading
-deeper than the section headings heads an entry.
+deeper than the section headings heads an entry. A column of a new page
+that no heading opens continues the section the column under it ended in on
+the page before (the left column of a two-column resume runs on to page 2
+after the right column was read).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 from screener.document import Block, Section, SectionKind, Span
 from screener.structure.blocks import DraftBlock
 from screener.structure.entries import ENTRY_SECTIONS, split_entries
+from screener.structure.source import SourceLine
 from screener.vocabulary import Vocabulary, normalise_heading
 
 #: Kinds a whole document can be, when its title says so.
@@ -58,6 +62,16 @@ class _Open:
     body: list[Block] = field(default_factory=list)
 
 
+@dataclass
+class _Tail:
+    """Where a column ended: its page, horizontal extent and the section its last block went to."""
+
+    page: int
+    x0: float
+    x1: float
+    section: _Open
+
+
 class _Sectioner:
     """Decides, heading by heading, where sections begin."""
 
@@ -67,11 +81,38 @@ class _Sectioner:
         self.seen_worded = False
         self.sections: list[_Open] = []
         self.whole_kind = _whole_document_kind(drafts, vocab)
+        self.tails: dict[int, _Tail] = {}
+        self.column: int | None = None
+        self.continued: _Open | None = None  # an earlier section that text on a new page runs on in
 
     def _current(self) -> _Open:
+        if self.continued is not None:
+            return self.continued
         if not self.sections:
             self.sections.append(_Open(SectionKind.CONTACT))
         return self.sections[-1]
+
+    def _continuation(self, line: SourceLine) -> _Open | None:
+        """The section the previous page's column under ``line`` ended in (not the header), if any."""
+        if line.box is None:
+            return None
+        best, overlap = None, 0.0
+        for tail in self.tails.values():
+            if tail.page != line.page - 1 or tail.section.kind is SectionKind.CONTACT:
+                continue
+            shared = min(tail.x1, line.box.x1) - max(tail.x0, line.box.x0)
+            if shared > overlap:
+                best, overlap = tail.section, shared
+        return best
+
+    def _track(self, line: SourceLine, section: _Open) -> None:
+        if line.box is None:
+            return
+        tail = self.tails.get(line.column)
+        if tail is None or tail.page != line.page:
+            self.tails[line.column] = _Tail(line.page, line.box.x0, line.box.x1, section)
+        else:
+            tail.x0, tail.x1, tail.section = min(tail.x0, line.box.x0), max(tail.x1, line.box.x1), section
 
     def _is_name(self, draft: DraftBlock) -> bool:
         heading = draft.heading
@@ -100,16 +141,24 @@ class _Sectioner:
             else:
                 self._current().body.append(block)
             return
+        line = draft.lines[0]
+        new_column = self.column is not None and line.column != self.column
+        self.column = line.column
         if self._is_name(draft):
+            self.continued = None
             if self._current().kind is not SectionKind.CONTACT:
                 self.sections.append(_Open(SectionKind.CONTACT))
             self._current().body.append(block)
         elif self._opens(draft):
             assert draft.heading is not None
+            self.continued = None
             self.seen_worded = self.seen_worded or draft.heading.by_wording
-            self.sections.append(_Open(draft.heading.kind, block, draft.lines[0].size))
+            self.sections.append(_Open(draft.heading.kind, block, line.size))
         else:
+            if new_column:
+                self.continued = self._continuation(line)
             self._current().body.append(block)
+        self._track(line, self._current())
 
 
 def build_sections(drafts: list[DraftBlock], blocks: list[Block], vocab: Vocabulary) -> list[Section]:
