@@ -206,3 +206,89 @@ def test_when_the_samples_are_read_then_nothing_is_hidden(engine):
 def test_when_a_page_is_drawn_then_height_and_width_are_the_letter_page():
     """The fixtures above place text relative to a Letter page."""
     assert (WIDTH, HEIGHT) == (612.0, 792.0)
+
+
+# -- DOCX and Markdown: the same attack in the other formats ---------------------------------------
+
+MD_PLAIN = """# Sam Example
+
+## Summary
+
+Support engineer moving into software.
+
+## Experience
+
+### Support Engineer, Acme Retail
+Jan 2021 – Present
+
+- Answered customer tickets and wrote help-centre articles.
+- Kept the on-call rota and weekly reports.
+"""
+
+
+def _markdown(trick: str) -> str:
+    block = " ".join(SMUGGLED)
+    extra = {
+        "plain": "",
+        "visible": f"- {block}\n",
+        "display-none": f'- Kept dashboards tidy.<span style="display:none">{block}</span>\n',
+        "white": f'\n<div style="color: #ffffff">{block}</div>\n',
+        "comment": f"- Kept dashboards tidy. <!-- {block} -->\n",
+    }[trick]
+    return MD_PLAIN + extra
+
+
+def _docx(path: Path, trick: str) -> Path:
+    from docx import Document as Docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    doc = Docx()
+    doc.add_heading("Sam Example", level=0)
+    doc.add_heading("Experience", level=1)
+    doc.add_paragraph("Support Engineer, Acme Retail — Jan 2021 – Present")
+    for line in ("Answered customer tickets and wrote help-centre articles.", "Kept the on-call rota and weekly reports."):
+        doc.add_paragraph(line, style="List Bullet")
+    if trick != "plain":
+        paragraph = doc.add_paragraph(style="List Bullet")
+        run = paragraph.add_run(" ".join(SMUGGLED))
+        if trick == "white":
+            run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+        elif trick == "tiny":
+            run.font.size = Pt(1)
+        elif trick == "vanish":
+            run.font.hidden = True
+        elif trick == "white-on-shading":  # white on a dark shading: visible, so it counts
+            run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+            shading = OxmlElement("w:shd")
+            shading.set(qn("w:val"), "clear")
+            shading.set(qn("w:fill"), "1F3864")
+            run._r.get_or_add_rPr().append(shading)
+    doc.save(str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def other_formats(tmp_path_factory):  # type: ignore[no-untyped-def]
+    folder = tmp_path_factory.mktemp("hidden-formats")
+    for trick in ("plain", "visible", "display-none", "white", "comment"):
+        (folder / f"md-{trick}.md").write_text(_markdown(trick), encoding="utf-8")
+    for trick in ("plain", "visible", "white", "tiny", "vanish", "white-on-shading"):
+        _docx(folder / f"docx-{trick}.docx", trick)
+    run = screen(folder, as_of=AS_OF, workers=0, cache=False)
+    return {r.candidate_id: r for r in run.results}
+
+
+@pytest.mark.parametrize("fmt, trick", [("md", "display-none"), ("md", "white"), ("md", "comment"), ("docx", "white"), ("docx", "tiny"), ("docx", "vanish")])
+def test_when_a_docx_or_markdown_hides_keywords_then_the_scores_equal_the_plain_resume_and_the_candidate_is_flagged(other_formats, fmt, trick):
+    plain, shown, result = other_formats[f"{fmt}-plain"], other_formats[f"{fmt}-visible"], other_formats[f"{fmt}-{trick}"]
+    assert shown.scores.ai_fit > plain.scores.ai_fit + 10  # the block would count if it were seen
+    assert _fits(result) == _fits(plain)
+    assert "hidden_text" in result.flags and "hidden_text" not in plain.flags
+    assert any("pgvector" in w for d in result.documents for w in d.warnings)
+
+
+def test_when_white_docx_text_sits_on_a_dark_shading_then_it_is_read_and_not_flagged(other_formats):
+    shaded, shown = other_formats["docx-white-on-shading"], other_formats["docx-visible"]
+    assert _fits(shaded) == _fits(shown) and "hidden_text" not in shaded.flags

@@ -6,7 +6,9 @@ those come from the styles rather than from typography. The body is read in
 document order: paragraphs, tables (row by row, cell by cell; a row of
 single-line cells becomes one line with the cells tab-separated, as a title
 and its right-aligned date are printed), content controls and text boxes.
-Headers, footers, comments and hidden (``w:vanish``) runs are not read.
+Headers, footers and comments are not read. Runs a reader cannot see — marked
+hidden (``w:vanish``), white without a shading behind them, or 2 pt and smaller —
+are left out and reported, as hidden text is in PDFs.
 
 The file is checked before python-docx opens it: size, an encrypted Office
 container (OLE, not a zip), and the expanded size of the zip (a zip bomb).
@@ -302,9 +304,42 @@ def _blocks(container) -> Iterator:  # type: ignore[no-untyped-def]
             yield from _blocks(child)
 
 
+#: A run at or below this size (points) is unreadable.
+TINY_POINTS = 2.0
+#: Colours (w:color) no reader sees on a white page, unless the run or paragraph is shaded.
+WHITE_COLOURS = frozenset({"FFFFFF", "FEFEFE", "FDFDFD", "FCFCFC", "FBFBFB", "FAFAFA"})
+#: Shading fills that leave the page white.
+NO_SHADING = frozenset({"", "auto", "FFFFFF", "ffffff"})
+
+
+def _shaded(props) -> bool:  # type: ignore[no-untyped-def]
+    """A run or paragraph painted on a colour (w:shd fill, or a highlight): white text on it can be read."""
+    if props is None:
+        return False
+    shade = props.find(qn("w:shd"))
+    if shade is not None and (shade.get(qn("w:fill")) or "") not in NO_SHADING:
+        return True
+    highlight = props.find(qn("w:highlight"))
+    return highlight is not None and (highlight.get(W_VAL) or "none") not in ("none", "white")
+
+
 class _BodyReader:
     def __init__(self, styles: _Styles) -> None:
         self.styles = styles
+        self.hidden: list[tuple[str, str]] = []  # (why no reader sees it, text), in document order
+
+    def _hidden_reason(self, rpr, ppr) -> str | None:  # type: ignore[no-untyped-def]
+        if rpr is None:
+            return None
+        if _on_off(rpr.find(qn("w:vanish"))):
+            return "marked hidden"
+        colour = rpr.find(qn("w:color"))
+        if colour is not None and (colour.get(W_VAL) or "").upper() in WHITE_COLOURS and not _shaded(rpr) and not _shaded(ppr):
+            return "white on the white page"
+        size = _half_points(rpr.find(qn("w:sz")))
+        if size is not None and 0 < size <= TINY_POINTS:
+            return "tiny (at most 2 pt)"
+        return None
 
     def paragraph(self, p) -> list[SourceLine]:  # type: ignore[no-untyped-def]
         ppr = p.find(qn("w:pPr"))
@@ -317,9 +352,12 @@ class _BodyReader:
             if _inside(run, p, NOT_PARAGRAPH_TEXT):
                 continue
             rpr = run.find(qn("w:rPr"))
-            if rpr is not None and _on_off(rpr.find(qn("w:vanish"))):
-                continue
             text = str(getattr(run, "text", "") or "").replace("\n", " ")
+            reason = self._hidden_reason(rpr, ppr)
+            if reason is not None:
+                if text.strip():
+                    self.hidden.append((reason, text.strip()))
+                continue
             if not text:
                 continue
             texts.append(text)
@@ -392,9 +430,10 @@ class _BodyReader:
         return lines
 
 
-def _lines(document: docx.document.Document) -> list[SourceLine]:
+def _lines(document: docx.document.Document) -> tuple[list[SourceLine], list[tuple[str, str]]]:
     try:
-        return _BodyReader(_Styles(document)).container(document.element.body)
+        reader = _BodyReader(_Styles(document))
+        return reader.container(document.element.body), reader.hidden
     except DocumentError:
         raise
     except Exception as exc:  # malformed XML that python-docx accepted at open
@@ -419,13 +458,13 @@ def _links(document: docx.document.Document) -> list[str]:
 # -- public -------------------------------------------------------------------
 
 
-def read_document(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[list[SourceLine], list[str]]:
-    """The body's lines and the hyperlink targets, from one opening of the file."""
+def read_document(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[list[SourceLine], list[str], list[tuple[str, str]]]:
+    """The body's lines, the hyperlink targets and the hidden runs (why, text), from one opening of the file."""
     document = _open(path, max_bytes)
-    lines = _lines(document)
+    lines, hidden = _lines(document)
     if not lines:
         raise DocumentError(Status.NO_TEXT, "the DOCX has no text")
-    return lines, _links(document)
+    return lines, _links(document), hidden
 
 
 def read_lines(path: Path, *, max_bytes: int = MAX_BYTES) -> list[SourceLine]:

@@ -85,16 +85,22 @@ def hidden_reason(page: PageWords, word: PositionedWord) -> str | None:
     return None
 
 
-def _summaries(number: int, hidden: Iterable[tuple[str, PositionedWord]]) -> list[HiddenText]:
+def summarise(page: int, hidden: Iterable[tuple[str, str]]) -> list[HiddenText]:
+    """One summary per reason (in words) of the hidden texts of a page, quoting what they said."""
     grouped: dict[str, list[str]] = {}
-    for reason, word in hidden:
-        grouped.setdefault(reason, []).append(word.text)
+    for reason, text in hidden:
+        grouped.setdefault(reason, []).append(text)
     summaries = []
-    for reason, words in grouped.items():
-        text = " ".join(words)
+    for reason, texts in grouped.items():
+        text = " ".join(texts)
         text = text if len(text) <= SAMPLE_CHARS else text[: SAMPLE_CHARS - 1].rstrip() + "…"
-        summaries.append(HiddenText(page=number, reason=REASONS[reason], words=len(words), text=text))
+        summaries.append(HiddenText(page=page, reason=reason, words=sum(len(t.split()) for t in texts), text=text))
     return summaries
+
+
+def hidden_warnings(hidden: Iterable[HiddenText]) -> list[str]:
+    """One line per page and reason, quoting what was hidden, for the report's documents table."""
+    return [f"hidden text left out (page {h.page}, {h.reason}, {h.words} words): \"{h.text}\"" for h in hidden]
 
 
 def _readable(word: PositionedWord) -> bool:
@@ -119,5 +125,5 @@ def visible_pages(pages: list[PageWords]) -> tuple[list[PageWords], tuple[Hidden
             kept_pages.append(page)
             continue
         kept_pages.append(page.model_copy(update={"words": tuple(visible)}))
-        report.extend(_summaries(page.number, ((r, w) for r, w in hidden if _readable(w))))
+        report.extend(summarise(page.number, ((REASONS[r], w.text) for r, w in hidden if _readable(w))))
     return kept_pages, tuple(report)

@@ -35,6 +35,14 @@ HTML_BREAK = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr)\s*/?\s*>", re.IGNOR
 #: An element whose content is never text, and the end tag that closes it.
 HTML_DROPPED_ELEMENT = re.compile(r"(script|style)\b", re.IGNORECASE)
 HTML_END_TAG = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("script", "style")}
+#: An opening tag whose content a browser does not show: hidden, display:none, invisible, zero-sized, transparent or white.
+HTML_HIDDEN_TAG = re.compile(
+    r"<([a-z][a-z0-9]*)\b[^>]*?(?:\shidden\b|display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d]*[1-9])|opacity\s*:\s*0(?![.\d]*[1-9])"
+    r"|(?<![-\w])color\s*:\s*(?:#fff(?:fff)?\b|white\b|rgb\(\s*255\s*,\s*255\s*,\s*255\s*\)))[^>]*>",
+    re.IGNORECASE,
+)
+#: Hidden content, as (why no reader sees it, text): collected by the walker for the document's hidden-text report.
+Hidden = list[tuple[str, str]]
 
 
 def _parser() -> MarkdownIt:
@@ -53,14 +61,21 @@ def strip_front_matter(lines: list[str]) -> list[str]:
     return lines
 
 
-def html_text(fragment: str) -> list[str]:
+def _readable(text: str) -> bool:
+    return sum(ch.isalnum() for ch in text) >= 2
+
+
+def html_text(fragment: str, hidden: Hidden | None = None) -> list[str]:
     """The visible lines of a raw HTML fragment.
 
     Comments, scripts and styles are dropped whole, line-breaking tags break
-    the line, other tags are dropped and entities decoded. One pass, each
-    search starting where the last one ended, so the time is linear in the
-    fragment however its tags are (un)balanced: a raw-HTML block that is
-    thousands of unclosed ``<script>`` tags costs as much as any other text.
+    the line, other tags are dropped and entities decoded. Elements styled so
+    a browser does not show them are dropped, and with comments reported into
+    ``hidden``: text a reader cannot see must not count, and smuggling it in
+    should be seen. One pass, each search starting where the last one ended,
+    so the time is linear in the fragment however its tags are (un)balanced:
+    a raw-HTML block that is thousands of unclosed ``<script>`` tags costs as
+    much as any other text.
     """
     out: list[str] = []
     unclosed: set[str] = set()  # a comment or element with no end from some point on has none further on either
@@ -74,9 +89,19 @@ def html_text(fragment: str) -> list[str]:
         if fragment.startswith("<!--", start) and "comment" not in unclosed:
             end = fragment.find("-->", start + 4)
             if end >= 0:
+                _report(hidden, "an HTML comment", fragment[start + 4 : end])
                 pos = end + 3
                 continue
             unclosed.add("comment")
+        concealing = HTML_HIDDEN_TAG.match(fragment, start) if "hidden" not in unclosed else None
+        if concealing is not None:
+            closing = fragment.lower().find(f"</{concealing.group(1).lower()}", concealing.end())
+            if closing >= 0:
+                _report(hidden, "styled so a browser does not show it", html_text(fragment[concealing.end() : closing]))
+                close_end = fragment.find(">", closing)
+                pos = close_end + 1 if close_end >= 0 else size
+                continue
+            unclosed.add("hidden")
         element = HTML_DROPPED_ELEMENT.match(fragment, start + 1)
         if element is not None and element.group(1).casefold() not in unclosed:
             name = element.group(1).casefold()
@@ -94,6 +119,12 @@ def html_text(fragment: str) -> list[str]:
         pos = end + 1
     text = html.unescape("".join(out))
     return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+
+
+def _report(hidden: Hidden | None, reason: str, text: str | list[str]) -> None:
+    text = " ".join((" ".join(text) if isinstance(text, list) else html.unescape(text)).split())
+    if hidden is not None and _readable(text):
+        hidden.append((reason, text))
 
 
 @dataclass
@@ -132,13 +163,27 @@ def _link_text(label: str, href: str) -> str:
     return f"{label} ({href})"
 
 
-def render_inline(children: list[Token]) -> list[_Piece]:
-    """Inline tokens to output lines (more than one only at hard breaks)."""
+def render_inline(children: list[Token], hidden: Hidden | None = None) -> list[_Piece]:
+    """Inline tokens to output lines (more than one only at hard breaks); text inside hidden inline HTML goes to ``hidden``."""
     pieces = [_Piece()]
     strong = 0
     link: tuple[str, list[str]] | None = None  # href, label parts
+    concealed: tuple[str, list[str]] | None = None  # the hidden element's tag, its text so far
     for token in children:
         kind = token.type
+        if concealed is not None:
+            if kind == "html_inline" and token.content.strip().lower().startswith(f"</{concealed[0]}"):
+                _report(hidden, "styled so a browser does not show it", concealed[1])
+                concealed = None
+            elif kind in ("text", "code_inline"):
+                concealed[1].append(token.content)
+            continue
+        if kind == "html_inline" and (opening := HTML_HIDDEN_TAG.match(token.content.strip())) is not None:
+            concealed = (opening.group(1).lower(), [])
+            continue
+        if kind == "html_inline" and token.content.startswith("<!--"):
+            _report(hidden, "an HTML comment", token.content.removeprefix("<!--").removesuffix("-->"))
+            continue
         if kind == "strong_open":
             strong += 1
         elif kind == "strong_close":
@@ -163,6 +208,8 @@ def render_inline(children: list[Token]) -> list[_Piece]:
             else:
                 pieces[-1].add(text, strong > 0)
         # em, strikethrough and images: markers dropped, image alt text not shown
+    if concealed is not None:  # never closed: hidden to the end of the paragraph, as a browser shows it
+        _report(hidden, "styled so a browser does not show it", concealed[1])
     return [p for p in pieces if p.text]
 
 
@@ -179,13 +226,14 @@ class _Walker:
         self.items: list[_Item] = []
         self.row: list[str] | None = None
         self.row_bold = True
+        self.hidden: Hidden = []
 
     def emit(self, text: str, *, new_block: bool, bold: bool = False, heading: int | None = None, list_item: bool = False, indent: float = 0.0) -> None:
         if text.strip():
             self.lines.append(SourceLine(text=text, bold=bold, heading_level=heading, list_item=list_item, new_block=new_block, indent=indent))
 
     def paragraph(self, inline: Token) -> None:
-        pieces = render_inline(inline.children or [])
+        pieces = render_inline(inline.children or [], self.hidden)
         item = self.items[-1] if self.items else None
         for index, piece in enumerate(pieces):
             if item is not None and not item.started:
@@ -215,7 +263,7 @@ class _Walker:
             if kind == "heading_open":
                 inline = tokens[index + 1]
                 level = int(token.tag[1:]) if token.tag[1:].isdigit() else 1
-                for piece in render_inline(inline.children or []):
+                for piece in render_inline(inline.children or [], self.hidden):
                     self.emit(piece.text, new_block=True, bold=piece.bold, heading=level)
                 index += 2
             elif kind == "paragraph_open":
@@ -233,11 +281,11 @@ class _Walker:
             elif kind in ("fence", "code_block"):
                 self.plain_block(token.content.split("\n"))
             elif kind == "html_block":
-                self.plain_block(html_text(token.content))
+                self.plain_block(html_text(token.content, self.hidden))
             elif kind == "tr_open":
                 self.row, self.row_bold = [], True
             elif kind in ("th_open", "td_open") and self.row is not None:
-                pieces = render_inline(tokens[index + 1].children or []) if tokens[index + 1].type == "inline" else []
+                pieces = render_inline(tokens[index + 1].children or [], self.hidden) if tokens[index + 1].type == "inline" else []
                 self.row.append(" ".join(p.text for p in pieces))
                 self.row_bold = self.row_bold and all(p.bold for p in pieces)
             elif kind == "tr_close" and self.row is not None:
@@ -250,12 +298,18 @@ class _Walker:
 
 def lines_from_markdown(text: str) -> list[SourceLine]:
     """Markdown source to source lines (the pure core of :func:`read_lines`)."""
+    return markdown_document(text)[0]
+
+
+def markdown_document(text: str) -> tuple[list[SourceLine], Hidden]:
+    """Markdown source to source lines, and the hidden texts (why no reader sees them, text) left out of them."""
     source = "\n".join(strip_front_matter(text_lines(text)))
     try:
         tokens = _parser().parse(source)
     except Exception as exc:  # markdown-it is a parser of arbitrary input: never let it escape
         raise DocumentError(Status.CORRUPT, f"the Markdown could not be parsed ({type(exc).__name__})") from None
-    return _Walker().walk(tokens)
+    walker = _Walker()
+    return walker.walk(tokens), walker.hidden
 
 
 def read_lines(path: Path, *, max_bytes: int = MAX_BYTES) -> list[SourceLine]:
@@ -264,7 +318,12 @@ def read_lines(path: Path, *, max_bytes: int = MAX_BYTES) -> list[SourceLine]:
     Raises :class:`DocumentError`: ``error`` for an unreadable or oversized
     file, ``unsupported`` for a binary file, ``no_text`` when nothing is left.
     """
-    lines = lines_from_markdown(decode_text(read_bytes(path, max_bytes), "Markdown"))
+    return read_document(path, max_bytes=max_bytes)[0]
+
+
+def read_document(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[list[SourceLine], Hidden]:
+    """The lines of a Markdown resume, and what it hides from a reader (comments, invisible HTML)."""
+    lines, hidden = markdown_document(decode_text(read_bytes(path, max_bytes), "Markdown"))
     if not lines:
         raise DocumentError(Status.NO_TEXT, "the Markdown file has no text")
-    return lines
+    return lines, hidden

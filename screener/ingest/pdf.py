@@ -14,11 +14,11 @@ from pathlib import Path
 
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-from screener.document import Document, HiddenText, LayoutInfo, Link, Status
+from screener.document import Document, LayoutInfo, Link, Status
 from screener.errors import DocumentError
 from screener.ingest import pdfium_engine, pdfplumber_engine
 from screener.ingest.engines import DEFAULT_ENGINE
-from screener.ingest.hidden import visible_pages
+from screener.ingest.hidden import hidden_warnings, visible_pages
 from screener.ingest.limits import Limits, time_limit
 from screener.ingest.words import PageWords
 from screener.layout.page_lines import page_lines
@@ -139,11 +139,6 @@ def _annotation_links(pages: list[PageWords], vocab: Vocabulary) -> list[Link]:
             url = normalise_url(link.uri)
             links.append(Link(url=url, kind=classify(url, vocab), text=text or None, page=page.number, source="annotation"))
     return links
-
-
-def hidden_warnings(hidden: tuple[HiddenText, ...]) -> list[str]:
-    """One line per page and reason, quoting what was hidden, for the report's documents table."""
-    return [f"hidden text left out (page {h.page}, {h.reason}, {h.words} words): \"{h.text}\"" for h in hidden]
 
 
 def pdf_lines(pages: list[PageWords]) -> tuple[list[SourceLine], LayoutInfo]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from screener.document import Document, Link, Status
+from screener.document import Document, LayoutInfo, Link, Status
 from screener.errors import DocumentError
 from screener.fingerprint import file_sha256
 from screener.ingest import docx_reader, markdown_reader, text_reader
+from screener.ingest.hidden import hidden_warnings, summarise
 from screener.ingest.limits import Limits, time_limit
 from screener.ingest.pdf import DEFAULT_ENGINE, read_pdf
 from screener.structure.builder import build_document
@@ -24,13 +25,14 @@ from screener.vocabulary import Vocabulary
 SUPPORTED_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
 
 
-def _read_lines(kind: str, path: Path, vocab: Vocabulary, limits: Limits) -> tuple[list[SourceLine], list[str]]:
-    """Lines and link targets of a DOCX, Markdown or text file."""
+def _read_lines(kind: str, path: Path, vocab: Vocabulary, limits: Limits) -> tuple[list[SourceLine], list[str], list[tuple[str, str]]]:
+    """Lines, link targets and hidden texts (why no reader sees them, text) of a DOCX, Markdown or text file."""
     if kind == "docx":
         return docx_reader.read_document(path, max_bytes=limits.max_bytes)
     if kind == "markdown":
-        return markdown_reader.read_lines(path, max_bytes=limits.max_bytes), []
-    return text_reader.read_lines(path, max_bytes=limits.max_bytes, vocab=vocab), []
+        lines, hidden = markdown_reader.read_document(path, max_bytes=limits.max_bytes)
+        return lines, [], hidden
+    return text_reader.read_lines(path, max_bytes=limits.max_bytes, vocab=vocab), [], []
 
 
 def format_of(path: Path) -> str:
@@ -66,10 +68,20 @@ def read_document(
             return read_pdf(path, vocab, engine=engine, limits=limits, source=name, sha256=sha, clock=clock)
         with time_limit(limits.time_limit, f"reading the {kind} file"):
             with clock.stage("extract"):
-                lines, targets = _read_lines(kind, path, vocab, limits)
+                lines, targets, concealed = _read_lines(kind, path, vocab, limits)
             with clock.stage("structure"):
                 links = [Link(url=url, kind=classify(url, vocab), source="annotation") for url in targets]
-                return build_document(lines, source=name, format=kind, vocab=vocab, sha256=sha, annotation_links=links)
+                hidden = tuple(summarise(1, concealed))
+                return build_document(
+                    lines,
+                    source=name,
+                    format=kind,
+                    vocab=vocab,
+                    sha256=sha,
+                    annotation_links=links,
+                    layout=LayoutInfo(hidden=hidden) if hidden else None,
+                    warnings=tuple(hidden_warnings(hidden)),
+                )
     except DocumentError:
         raise
     except PermissionError:
