@@ -25,6 +25,8 @@ from screener.errors import ConfigError, DocumentError
 from screener.evidence.model import EvidenceItem
 from screener.ingest.engines import DEFAULT_ENGINE
 from screener.ingest.limits import Limits
+from screener.jobs.fit import job_fit
+from screener.jobs.model import JobProfile
 from screener.results import CandidateResult, DocumentOutcome, OutlineEntry, OutlineSection
 from screener.runner import load_taxonomy_cached
 from screener.scoring import CandidateScores, score_candidate
@@ -34,6 +36,8 @@ from screener.worker import CandidateTask, RunSettings
 
 RankingRole = Literal["ai_engineer", "ml_engineer", "best"]
 RANKING_ROLES: tuple[str, ...] = ("ai_engineer", "ml_engineer", "best")
+#: The ranking role of a run screened for a job: candidates are ranked by their job fit.
+JOB_RANKING = "job"
 #: Recommended or ranking role -> the profile whose breakdown speaks for it.
 ROLE_PROFILES = {"ai_engineer": AI_PROFILE, "ml_engineer": ML_PROFILE}
 #: A page with fewer readable characters than this looks scanned or garbled.
@@ -66,7 +70,7 @@ class ScreenRun:
 
 
 def _check_role(role: str) -> None:
-    if role not in RANKING_ROLES:
+    if role not in RANKING_ROLES and role != JOB_RANKING:
         raise ConfigError(f"unknown ranking role {role!r} (choose from {', '.join(RANKING_ROLES)})")
 
 
@@ -84,6 +88,31 @@ def load_profile(path: Path, taxonomy: Taxonomy) -> RoleProfile:
     if unknown:
         raise ConfigError(f"{path}: profile {profile.id!r}: unknown pillar(s) {', '.join(unknown)}")
     return profile
+
+
+def _profile_data(path: Path) -> object:
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot be read as YAML ({' '.join(str(exc).split())[:200]})") from None
+
+
+def job_for(taxonomy: Taxonomy, job: Path | None = None, profile: Path | None = None) -> JobProfile | None:
+    """The job to rank for: a job description analysed into a profile, or a job profile file (``kind: job``)."""
+    from screener.jobs.profile import is_job_profile, job_profile, parse_job_profile
+
+    if job is not None:
+        from screener.jobs.analyse import analyse_job
+
+        try:
+            return job_profile(analyse_job(Path(job), taxonomy))
+        except DocumentError as exc:
+            raise ConfigError(f"{job}: the job description cannot be read ({exc})") from None
+    if profile is not None:
+        data = _profile_data(profile)
+        if is_job_profile(data):
+            return parse_job_profile(data, taxonomy, str(profile))
+    return None
 
 
 def profiles_for(taxonomy: Taxonomy, profile_file: Path | None, stored: dict | None = None) -> dict[str, RoleProfile]:
@@ -148,21 +177,32 @@ def _gaps(scores: CandidateScores, role: str) -> tuple[str, ...]:
 
 
 def finish_result(
-    result: CandidateResult, taxonomy: Taxonomy, profiles: dict[str, RoleProfile], as_of: datetime.date, role: str, doc_flags: list[str]
+    result: CandidateResult,
+    taxonomy: Taxonomy,
+    profiles: dict[str, RoleProfile],
+    as_of: datetime.date,
+    role: str,
+    doc_flags: list[str],
+    job: JobProfile | None = None,
 ) -> CandidateResult:
-    """Score a result's evidence and fill in everything derived from the scores."""
+    """Score a result's evidence and fill in everything derived from the scores (and the job's fit, for a job)."""
     from screener.reports.questions import interview_questions
 
     items = list(result.evidence)
     scores = score_candidate(items, taxonomy, as_of=as_of, profiles=profiles)
     listed = _listed_only_labels(items, taxonomy)
     flags = tuple(dict.fromkeys([*scores.flags, *doc_flags]))
-    scored = result.model_copy(update={"scores": scores, "flags": flags, "gaps": _gaps(scores, role), "listed_skills": listed, "ranking_role": role})
+    fit = job_fit(items, job, taxonomy, as_of=as_of) if job is not None else None
+    scored = result.model_copy(
+        update={"scores": scores, "flags": flags, "gaps": _gaps(scores, role), "listed_skills": listed, "ranking_role": role, "job": fit}
+    )
     return scored.model_copy(update={"questions": interview_questions(scored, taxonomy)})
 
 
 def ranking_fit(result: CandidateResult, role: str) -> float:
     assert result.scores is not None
+    if role == JOB_RANKING and result.job is not None:
+        return result.job.fit
     if role == "ai_engineer":
         return result.scores.ai_fit
     if role == "ml_engineer":
@@ -201,7 +241,7 @@ def assemble_result(
     if not docs:
         return failed_result(task, outcomes=outcomes, role=settings.role)
     result = CandidateResult(candidate_id=task.candidate_id, source=task.source, status=Status.OK, documents=tuple(outcomes), evidence=tuple(evidence))
-    return finish_result(result, settings.taxonomy, settings.profiles, settings.as_of, settings.role, document_flags(docs))
+    return finish_result(result, settings.taxonomy, settings.profiles, settings.as_of, settings.role, document_flags(docs), settings.job)
 
 
 def failed_result(
@@ -234,6 +274,7 @@ def screen(
     role: str = "best",
     taxonomy_files: tuple[Path, ...] | list[Path] = (),
     profile: Path | None = None,
+    job: Path | None = None,
     as_of: datetime.date | None = None,
     engine: str = DEFAULT_ENGINE,
     limits: Limits | None = None,
@@ -257,6 +298,8 @@ def screen(
     otherwise). ``redact`` (blind screening) removes names, contact details,
     personal links and demographic hints from every result and output and
     names candidates by a neutral id; scores are the same either way.
+    ``job`` (a job description) or a ``profile`` of ``kind: job`` ranks
+    candidates by their fit for that job (``CandidateResult.job``).
     ``ScreenRun.results`` are in rank order; ``ScreenRun.frame()`` is the
     ranking as a DataFrame.
     """
@@ -267,7 +310,9 @@ def screen(
     started, clock = _now(), time.perf_counter()
     store = open_cache(cache_dir) if cache else None
     taxonomy = load_taxonomy_cached(list(taxonomy_files), store)
-    profiles = profiles_for(taxonomy, profile)
+    wanted = job_for(taxonomy, job, profile)
+    profiles = profiles_for(taxonomy, None if wanted is not None and job is None else profile)
+    role = JOB_RANKING if wanted is not None else role
     as_of = as_of or datetime.date.today()
     limits = limits or Limits()
     found = discover(input_path)
@@ -281,6 +326,7 @@ def screen(
         cache_dir=store.directory if store else None,
         out_dir=Path(out_dir) if out_dir is not None else None,
         redact=redact,
+        job=wanted,
     )
     workers = available_cores() if workers is None else workers
     batch = run_batch(found, input_path, settings, store=store, workers=workers, out_dir=out_dir, progress=progress)
@@ -294,6 +340,8 @@ def screen(
         "workers": workers,
         "cache": str(store.directory) if store else None,
         "redact": redact,
+        "job": str(job) if job else None,
+        "job_profile": wanted.model_dump(mode="json") if wanted is not None else None,
     }
     run = ScreenRun(
         results=rank_results(batch.results, role),
@@ -315,7 +363,13 @@ def screen(
 
 
 def rescore(
-    results: list[CandidateResult], *, role: str = "best", taxonomy: Taxonomy, profiles: dict[str, RoleProfile], as_of: datetime.date
+    results: list[CandidateResult],
+    *,
+    role: str = "best",
+    taxonomy: Taxonomy,
+    profiles: dict[str, RoleProfile],
+    as_of: datetime.date,
+    job: JobProfile | None = None,
 ) -> list[CandidateResult]:
     """Re-score stored results from their evidence, without reading any document."""
     rescored = []
@@ -324,7 +378,7 @@ def rescore(
             rescored.append(result.model_copy(update={"ranking_role": role}))
             continue
         doc_flags = [f for f in result.flags if f in DOCUMENT_FLAGS]
-        rescored.append(finish_result(result, taxonomy, profiles, as_of, role, doc_flags))
+        rescored.append(finish_result(result, taxonomy, profiles, as_of, role, doc_flags, job))
     return rank_results(rescored, role)
 
 
@@ -351,15 +405,24 @@ def rank_run(out_dir: Path, *, role: str | None = None, profile: Path | None = N
     started, clock = _now(), time.perf_counter()
     results, manifest = load_results(out_dir)
     options = dict(manifest.get("options", {}))
-    role = role or manifest.get("ranking_role", "best")
-    _check_role(role)
     files = list(taxonomy_files) if taxonomy_files is not None else [Path(p) for p in options.get("taxonomy", [])]
     taxonomy = load_taxonomy(files)
-    profiles = profiles_for(taxonomy, profile, stored=manifest.get("profiles", {}))
+    from screener.jobs.profile import parse_job_profile
+
+    new_job = job_for(taxonomy, profile=profile)  # a job profile given now replaces the run's job; a role profile keeps it
+    job = new_job
+    if job is None and options.get("job_profile"):
+        job = parse_job_profile(options["job_profile"], taxonomy, f"{out_dir}/run.json")
+    role = role or (JOB_RANKING if job is not None else manifest.get("ranking_role", "best"))
+    if role == JOB_RANKING and job is None:
+        role = "best"  # the run had no job: rank by the better fit
+    _check_role(role)
+    profiles = profiles_for(taxonomy, None if new_job is not None else profile, stored=manifest.get("profiles", {}))
+    options["job_profile"] = job.model_dump(mode="json") if job is not None else None
     as_of = datetime.date.fromisoformat(manifest.get("as_of") or datetime.date.today().isoformat())
     options.update(role=role, profile=str(profile) if profile else options.get("profile"), taxonomy=[str(p) for p in files], reranked_from=str(out_dir))
     return ScreenRun(
-        results=rescore(results, role=role, taxonomy=taxonomy, profiles=profiles, as_of=as_of),
+        results=rescore(results, role=role, taxonomy=taxonomy, profiles=profiles, as_of=as_of, job=job),
         role=role,
         taxonomy=taxonomy,
         profiles=profiles,

@@ -189,7 +189,7 @@ role_option = click.option(
 profile_option = click.option(
     "--profile",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A role profile YAML (pillar weights) that replaces the bundled profile of its role.",
+    help="A role profile YAML (pillar weights) that replaces the bundled profile of its role, or a job profile (kind: job, from `screener role --write-profile`) to rank for.",
 )
 
 
@@ -230,6 +230,12 @@ def _run_and_write(make_run, out_dir: Path, *, write: bool = True) -> None:  # t
 @role_option
 @taxonomy_option
 @profile_option
+@click.option(
+    "--job",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A job description (PDF, DOCX, Markdown or text): rank candidates by their fit for it (adds job_fit and must_have_met).",
+)
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Date recency is measured from (default: today).")
 @engine_option
 @time_limit_option
@@ -256,6 +262,7 @@ def screen_command(
     role: str | None,
     taxonomy_files: tuple[Path, ...],
     profile: Path | None,
+    job: Path | None,
     as_of,
     engine: str,
     time_limit: float,
@@ -284,6 +291,7 @@ def screen_command(
       screener screen resumes/ --out out/ --role ml_engineer --profile my_profile.yaml
       screener screen resumes/ --out out/ --workers 4 --no-cache --quiet
       screener screen resumes/ --out blind/ --redact
+      screener screen resumes/ --out rag-job/ --job job-description.md
     """
     out_dir = out_dir.resolve()
     if input_path.resolve() == out_dir or out_dir.is_relative_to(input_path.resolve()) and input_path.is_dir():
@@ -294,6 +302,7 @@ def screen_command(
             role=role or "best",
             taxonomy_files=taxonomy_files,
             profile=profile,
+            job=job,
             as_of=as_of.date() if as_of else None,
             engine=engine,
             limits=_limits(time_limit, max_pages, max_memory),
@@ -386,6 +395,47 @@ def cache_clear(cache_dir: Path | None) -> None:
         removed = store.clear()
         path = store.path
     click.echo(f"removed {removed} entries from {path}")
+
+
+@main.command("role")
+@click.argument("job_file", metavar="JOB", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="What to print.")
+@click.option("--write-profile", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write the job as an editable job profile YAML.")
+@taxonomy_option
+def role_command(job_file: Path, fmt: str, write_profile: Path | None, taxonomy_files: tuple[Path, ...]) -> None:
+    """Say which role a job needs — ai_engineer, ml_engineer or both — and why.
+
+    Hire for the problem, not the title: the decision comes from the work the
+    job describes (the skills it names and the hiring guides' questions: does a
+    pre-trained model already understand the domain? product or model KPIs?
+    documents or proprietary data? timeline? budget?), and an ad whose title
+    asks for the other role is flagged as mislabelled. JOB is a job
+    description or problem statement as PDF, DOCX, Markdown or text.
+
+    \b
+    Examples:
+      screener role job.md
+      screener role job.pdf --format json
+      screener role job.md --write-profile job.yaml   # then: screener screen resumes/ --out out/ --profile job.yaml
+    """
+    from screener.jobs.analyse import analyse_job
+    from screener.jobs.profile import job_profile, profile_yaml
+    from screener.jobs.views import analysis_json, analysis_text
+    from screener.outputs import atomic_write
+
+    loaded = _load_taxonomy(taxonomy_files)
+    try:
+        analysis = analyse_job(job_file, loaded)
+    except DocumentError as exc:
+        click.echo(f"{exc.status.value}: {exc.message}", err=True)
+        sys.exit(1)
+    except ScreenerError as exc:
+        raise ConfigProblem(str(exc)) from None
+    if write_profile is not None:
+        atomic_write(write_profile, profile_yaml(job_profile(analysis)))
+    click.echo(json.dumps(analysis_json(analysis), ensure_ascii=False, indent=2) if fmt == "json" else analysis_text(analysis))
+    if write_profile is not None and fmt == "text":
+        click.echo(f"\nprofile: {write_profile}")
 
 
 @main.command("audit", context_settings={"help_option_names": ["-h", "--help"]})

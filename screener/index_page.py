@@ -121,6 +121,8 @@ class Row:
     flags: tuple[str, ...]
     status: str
     error: str
+    job_fit: str = ""  # when the run was screened for a job
+    must_have: str = ""
 
 
 @dataclass(frozen=True)
@@ -223,6 +225,8 @@ def table_rows(results: Iterable[CandidateResult]) -> list[Row]:
                 flags=flags,
                 status=str(Status.OK),
                 error="",
+                job_fit=_fit(r.job.fit) if r.job is not None else "",
+                must_have=r.job.must_have_text if r.job is not None else "",
             )
         )
     return rows
@@ -309,6 +313,7 @@ def render_index(results: list[CandidateResult], summary: RunSummary, *, split: 
         _environment()
         .get_template("index.html.j2")
         .render(
+            job=any(row.job_fit for row in rows),
             rows=rows,
             plot=scatter_plot(results, split),
             summary=summary,

@@ -25,6 +25,8 @@ CSV_COLUMNS = (
     "rank", "candidate_id", "source", "status", "recommended_role", "ai_fit", "ml_fit", "lean", "confidence",
     "shipped_evidence", "listed_only", "top_ai_skills", "top_ml_skills", "flags", "error",
 )  # fmt: skip
+#: Columns a run screened for a job adds, after ml_fit: the job fit and the must-haves met with work ("4/6").
+JOB_COLUMNS = ("job_fit", "must_have_met")
 #: A text cell starting with one of these is run as a formula by spreadsheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 RUN_SCHEMA_VERSION = 1
@@ -36,6 +38,14 @@ def safe_cell(value: str) -> str:
     if str(value).startswith(FORMULA_STARTS) or text.startswith(FORMULA_STARTS):
         return "'" + (text or str(value).strip())
     return text
+
+
+def csv_columns(job: bool = False) -> tuple[str, ...]:
+    """DESIGN's columns, with the job columns after ml_fit when the run was screened for a job."""
+    if not job:
+        return CSV_COLUMNS
+    at = CSV_COLUMNS.index("ml_fit") + 1
+    return CSV_COLUMNS[:at] + JOB_COLUMNS + CSV_COLUMNS[at:]
 
 
 def _row(result: CandidateResult) -> dict:
@@ -60,6 +70,8 @@ def _row(result: CandidateResult) -> dict:
         lean=int(round(scores.lean)) if ok else None,
         shipped_evidence=scores.shipped_evidence if ok else None,
         listed_only=scores.listed_only if ok else None,
+        job_fit=round(result.job.fit, 1) if ok and result.job is not None else None,
+        must_have_met=result.job.must_have_text if ok and result.job is not None else "",
     )
     return row
 
@@ -68,10 +80,11 @@ def ranking_frame(results: list[CandidateResult]) -> pd.DataFrame:
     """The ranking, one row per candidate in rank order (failed rows last)."""
     import pandas as pd  # a re-run that finds its ranking in the cache never needs it
 
-    frame = pd.DataFrame([_row(r) for r in results], columns=list(CSV_COLUMNS))
+    job = any(r.job is not None for r in results)
+    frame = pd.DataFrame([_row(r) for r in results], columns=list(csv_columns(job)))
     for column in ("rank", "lean", "shipped_evidence", "listed_only"):
         frame[column] = frame[column].astype("Int64")
-    for column in ("ai_fit", "ml_fit"):
+    for column in ("ai_fit", "ml_fit", "job_fit") if job else ("ai_fit", "ml_fit"):
         frame[column] = frame[column].astype("Float64")
     return frame
 
@@ -193,6 +206,7 @@ def _decision(result: CandidateResult) -> dict:
         "ml_fit": round(scores.ml_fit, 1) if scores else None,
         "confidence": scores.confidence if scores else None,
         "flags": list(result.flags),
+        **({"job_fit": round(result.job.fit, 1), "must_have_met": result.job.must_have_text} if result.job is not None and scores else {}),
     }
 
 

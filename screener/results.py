@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from screener.document import DateRange, SectionKind, Status
 from screener.evidence.model import EvidenceItem
+from screener.jobs.model import JobFit
 from screener.scoring import CandidateScores
 
 RESULT_SCHEMA_VERSION = 1
@@ -63,6 +64,7 @@ class CandidateResult(Frozen):
     gaps: tuple[str, ...] = ()  # pillars of the recommended (or ranking) role with no shipped or built evidence, by label
     listed_skills: tuple[str, ...] = ()  # skill labels named only in lists, summaries or courses
     questions: tuple[str, ...] = ()  # interview questions from the strongest claims and largest gaps
+    job: JobFit | None = None  # the fit for the job screened for (--job / a job --profile)
 
     @property
     def ok(self) -> bool:
@@ -76,4 +78,7 @@ class CandidateResult(Frozen):
         """
         documents = tuple(d.model_copy(update={"outline": (), "warnings": ()}) for d in self.documents)
         scores = self.scores.model_copy(update={"breakdown": {}}) if self.scores is not None else None
-        return self.model_copy(update={"evidence": (), "questions": (), "gaps": (), "listed_skills": (), "documents": documents, "scores": scores})
+        job = self.job.model_copy(update={"requirements": ()}) if self.job is not None else None
+        return self.model_copy(
+            update={"evidence": (), "questions": (), "gaps": (), "listed_skills": (), "documents": documents, "scores": scores, "job": job}
+        )

@@ -26,6 +26,7 @@ from screener.errors import DocumentError
 from screener.evidence.model import EvidenceItem
 from screener.fingerprint import EVIDENCE_CODE, PARSE_CODE, code_digest, vocabulary_digest
 from screener.ingest.limits import Limits, time_limit
+from screener.jobs.model import JobProfile
 from screener.results import CandidateResult
 from screener.taxonomy import RoleProfile, Taxonomy
 from screener.timing import StageClock
@@ -135,6 +136,7 @@ class RunSettings:
     cache_dir: Path | None = None
     out_dir: Path | None = None  # where each candidate's reports are written as it finishes; None writes nothing
     redact: bool = False  # blind screening: outputs carry no name, contact detail or demographic hint
+    job: JobProfile | None = None  # the job candidates are ranked for, if any
 
     def document_key(self, sha256: str) -> str:
         return cache_key("document", code_digest(PARSE_CODE), vocabulary_digest(), self.engine, str(self.limits.max_pages), str(self.limits.max_bytes), sha256)
@@ -157,6 +159,7 @@ class RunSettings:
     def report_key(self, candidate_id: str, source: str, documents: tuple[tuple[str, str, str], ...]) -> str:
         """Everything a candidate's reports depend on: the whole program's code, knowledge, options and contents."""
         parts = [code_digest(), self.taxonomy.sha256, self._profiles_json, self.as_of.isoformat(), self.role, candidate_id, source, self._redaction]
+        parts.append(self.job.model_dump_json() if self.job is not None else "")
         parts += [f"{relative}\0{self.document_key(sha)}" for _, relative, sha in documents]
         return cache_key("report", *parts)
 

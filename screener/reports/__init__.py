@@ -33,6 +33,7 @@ ROLE_LABELS = {
     "hybrid": "Hybrid (AI and ML engineer)",
     "insufficient_evidence": "Insufficient evidence",
     "best": "best fit",
+    "job": "job fit",
 }
 CONFIDENCE_TEXT = {
     "high": "plenty of shipped work behind the scores",
@@ -245,6 +246,43 @@ class DocumentView:
 
 
 @dataclass(frozen=True)
+class RequirementView:
+    need: str  # must-have or nice-to-have
+    label: str
+    status: str  # shipped, built, listed only, missing
+    quote: str  # the candidate's strongest line naming it, shortened
+
+
+@dataclass(frozen=True)
+class JobView:
+    label: str
+    fit: float
+    requirement_score: float
+    pillar_fit: float
+    must_have: str  # "4/6"
+    requirements: tuple[RequirementView, ...]
+
+
+STATUS_WORDS = {"shipped": "shipped", "built": "built", "listed": "listed only", "missing": "missing"}
+
+
+def _job_view(result: CandidateResult) -> JobView | None:
+    job = result.job
+    if job is None or result.scores is None:
+        return None
+    rows = tuple(
+        RequirementView(
+            need="must-have" if r.need == "must" else "nice-to-have",
+            label=r.label,
+            status=STATUS_WORDS[r.status],
+            quote=quoted(r.quote, TABLE_QUOTE_WORDS) if r.quote else "",
+        )
+        for r in job.requirements
+    )
+    return JobView(job.label, job.fit, job.requirement_score, job.pillar_fit, job.must_have_text, rows)
+
+
+@dataclass(frozen=True)
 class ReportView:
     candidate_id: str
     source: str
@@ -272,6 +310,7 @@ class ReportView:
     questions: tuple[str, ...]
     documents: tuple[DocumentView, ...]
     schema_version: int
+    job: JobView | None = None
 
 
 def _pillar_rows(breakdown: RoleBreakdown, evidence: tuple[EvidenceItem, ...]) -> tuple[PillarRow, ...]:
@@ -390,6 +429,7 @@ def build_view(result: CandidateResult, evidence_limit: int = EVIDENCE_LIMIT) ->
         questions=questions if scores is not None else (),
         documents=documents,
         schema_version=result.schema_version,
+        job=_job_view(result),
     )
 
 

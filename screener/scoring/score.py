@@ -27,6 +27,18 @@ def focus(skill_count: int, tunables: Tunables) -> float:
     return min(1.0, tunables.focus_skills / skill_count) if skill_count else 1.0
 
 
+def item_weights(items: list[EvidenceItem], taxonomy: Taxonomy, as_of: datetime.date, tunables: Tunables) -> list[float]:
+    """Each item's credit to each of its skills: strength, recency and signals, and focus for work.
+
+    Focus applies to work only: a skills list earns the same whether printed on one line or ten.
+    """
+    known_skills = [[s for s in skill_ids(item) if s in taxonomy.skills] for item in items]
+    return [
+        item_weight(item, as_of, tunables) * (focus(len(skills), tunables) if is_evidence(item) else 1.0)
+        for item, skills in zip(items, known_skills, strict=True)
+    ]
+
+
 def default_profiles(taxonomy: Taxonomy) -> dict[str, RoleProfile]:
     """The taxonomy's AI and ML engineer profiles: the two fits every candidate gets."""
     missing = [p for p in (AI_PROFILE, ML_PROFILE) if p not in taxonomy.roles]
@@ -55,12 +67,7 @@ def score_candidate(
         raise ConfigError(f"role profiles {', '.join(missing)} are needed to score a candidate")
     items = list(items)
     recencies = [recency(item, as_of, tunables) for item in items]
-    known_skills = [[s for s in skill_ids(item) if s in taxonomy.skills] for item in items]
-    # Focus applies to work only: a skills list earns the same whether printed on one line or ten.
-    weights = [
-        item_weight(item, as_of, tunables) * (focus(len(skills), tunables) if is_evidence(item) else 1.0)
-        for item, skills in zip(items, known_skills, strict=True)
-    ]
+    weights = item_weights(items, taxonomy, as_of, tunables)
     breakdown = {pid: score_profile(pid, profile, items, weights, recencies, taxonomy, tunables) for pid, profile in profiles.items()}
     ai_fit, ml_fit = breakdown[AI_PROFILE].fit, breakdown[ML_PROFILE].fit
 
