@@ -60,8 +60,24 @@ class Outcome:
     result: object = None  # the CandidateResult
 
 
+class _Spread:
+    """The largest movements of a copy or a kind of copies: of a fit, and of anything (fits or lean)."""
+
+    ai: float
+    ml: float
+    lean: float
+
+    @property
+    def fit(self) -> float:
+        return max(self.ai, self.ml)
+
+    @property
+    def largest(self) -> float:
+        return max(self.ai, self.ml, self.lean)
+
+
 @dataclass(frozen=True)
-class Difference:
+class Difference(_Spread):
     """One copy against its base."""
 
     variant: cf.Variant
@@ -74,13 +90,6 @@ class Difference:
     other: Outcome
     details_changed: tuple[str, ...] = ()  # flags, shipped_evidence, listed_only, top skills that differ
 
-    @property
-    def fit(self) -> float:
-        return max(self.ai, self.ml)
-
-    @property
-    def largest(self) -> float:
-        return max(self.ai, self.ml, self.lean)
 
     @property
     def moved(self) -> bool:
@@ -88,7 +97,7 @@ class Difference:
 
 
 @dataclass(frozen=True)
-class KindRow:
+class KindRow(_Spread):
     """The largest differences of one swap kind."""
 
     kind: str
@@ -102,13 +111,6 @@ class KindRow:
     details_changed: int  # copies whose flags, counts or top skills differ from the base's
     worst: str  # "<source> <label>" of the copy with the largest fit (else lean) difference
 
-    @property
-    def fit(self) -> float:
-        return max(self.ai, self.ml)
-
-    @property
-    def largest(self) -> float:
-        return max(self.ai, self.ml, self.lean)
 
     def met(self) -> bool:
         if self.kind == "layout":

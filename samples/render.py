@@ -269,9 +269,9 @@ def source_paths(sources_dir: Path = SOURCES_DIR) -> list[Path]:
     return sorted(sources_dir.glob("*.yaml"))
 
 
-def output_path(slug: str, resume: Resume, out_dir: Path = RESUMES_DIR) -> Path:
-    """Where the committed render of a person lives."""
-    ext = EXTENSIONS[resume.render.layout]
+def output_path(slug: str, resume: Resume, out_dir: Path = RESUMES_DIR, layout: str | None = None) -> Path:
+    """Where a person's render lives: ``slug.ext``, or ``slug/resume.ext`` for a folder candidate (resume + portfolio)."""
+    ext = EXTENSIONS[layout or resume.render.layout]
     if resume.portfolio is not None:
         return out_dir / slug / f"resume{ext}"
     return out_dir / f"{slug}{ext}"
@@ -1098,17 +1098,23 @@ def render(source: dict, layout: str, producer: str, out_path: Path) -> Path:
     return out_path
 
 
+def render_candidate(source: dict, layout: str, producer: str, out_dir: Path, slug: str) -> list[Path]:
+    """One candidate as screener reads a folder: the resume file, plus ``portfolio.md`` beside it for a folder candidate."""
+    res = validate(source)
+    target = output_path(slug, res, out_dir, layout)
+    written = [render(source, layout, producer, target)]
+    if res.portfolio is not None:
+        portfolio = target.parent / "portfolio.md"
+        portfolio.write_text(portfolio_markdown(res), encoding="utf-8", newline="\n")
+        written.append(portfolio)
+    return written
+
+
 def render_person(source_path: Path, out_dir: Path = RESUMES_DIR) -> list[Path]:
     """Render one source as committed: resume file, plus portfolio.md for folder candidates."""
     source = load_source(source_path)
     res = validate(source)
-    target = output_path(source_path.stem, res, out_dir)
-    written = [render(source, res.render.layout, res.render.producer, target)]
-    if res.portfolio is not None:
-        pf = target.parent / "portfolio.md"
-        pf.write_text(portfolio_markdown(res), encoding="utf-8", newline="\n")
-        written.append(pf)
-    return written
+    return render_candidate(source, res.render.layout, res.render.producer, out_dir, source_path.stem)
 
 
 def render_all(out_dir: Path = RESUMES_DIR, slugs: list[str] | None = None) -> list[Path]:

@@ -114,14 +114,14 @@ def load_renderer() -> types.ModuleType:
     return module
 
 
-def _strings(node: Any, fn: Callable[[str], str]) -> Any:
+def map_strings(node: Any, fn: Callable[[str], str]) -> Any:
     """``node`` with ``fn`` applied to every string in it (dict keys of skill groups included)."""
     if isinstance(node, str):
         return fn(node)
     if isinstance(node, list):
-        return [_strings(x, fn) for x in node]
+        return [map_strings(x, fn) for x in node]
     if isinstance(node, dict):
-        return {(fn(k) if isinstance(k, str) else k): _strings(v, fn) for k, v in node.items()}
+        return {(fn(k) if isinstance(k, str) else k): map_strings(v, fn) for k, v in node.items()}
     return node
 
 
@@ -141,12 +141,12 @@ def apply_change(source: dict, change: dict) -> dict:
         subs.setdefault(source["name"], change["name"])
     if subs:
         printed: list[str] = []
-        _strings(_printed(out), lambda s: printed.append(s) or s)
+        map_strings(_printed(out), lambda s: printed.append(s) or s)
         missing = [old for old in subs if old != source["name"] and not any(old in s for s in printed)]
         if missing:
             raise ValueError(f"{source['name']}: replace text not found in the source: {missing}")
         pattern = re.compile("|".join(re.escape(old) for old in sorted(subs, key=len, reverse=True)))
-        printed_part = _strings(_printed(out), lambda s: pattern.sub(lambda m: subs[m.group(0)], s))
+        printed_part = map_strings(_printed(out), lambda s: pattern.sub(lambda m: subs[m.group(0)], s))
         out.update(printed_part)
     if "name" in change:
         out["name"] = change["name"]
@@ -259,13 +259,7 @@ def render_set(evalset: EvalSet, out_dir: Path) -> None:
             theme = renderer.theme_for(renderer.validate(evalset.case(case.base).source), case.producer)
             if renderer.PRESENTATION.setdefault(res.name, theme) != theme:
                 raise ValueError(f"{case.slug}: the name {res.name!r} already has another look in samples/render.py")
-        ext = renderer.EXTENSIONS[case.layout]
-        if res.portfolio is not None:
-            target = out_dir / case.slug / f"resume{ext}"
-            renderer.render(case.source, case.layout, case.producer, target)
-            (target.parent / "portfolio.md").write_text(renderer.portfolio_markdown(res), encoding="utf-8", newline="\n")
-        else:
-            renderer.render(case.source, case.layout, case.producer, out_dir / f"{case.slug}{ext}")
+        renderer.render_candidate(case.source, case.layout, case.producer, out_dir, case.slug)
 
 
 # --------------------------------------------------------------------------- screening

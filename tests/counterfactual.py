@@ -28,13 +28,14 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
 if str(SAMPLES) not in sys.path:
     sys.path.insert(0, str(SAMPLES))
 import render as samples_render  # noqa: E402  (samples/render.py, imported by path)
+
+from screener.evaluate import map_strings  # noqa: E402
 
 SOURCES_DIR = SAMPLES / "sources"
 
@@ -152,21 +153,10 @@ def compact(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", fold(text))
 
 
-def _strings(node: Any, fn: Callable[[str], str]) -> Any:
-    """``node`` with ``fn`` applied to every string in it (the keys of skill groups included)."""
-    if isinstance(node, str):
-        return fn(node)
-    if isinstance(node, list):
-        return [_strings(x, fn) for x in node]
-    if isinstance(node, dict):
-        return {(fn(k) if isinstance(k, str) else k): _strings(v, fn) for k, v in node.items()}
-    return node
-
-
 def printed_strings(source: dict) -> list[str]:
     """Every string of ``source`` that a render prints (not its render spec or expected role)."""
     out: list[str] = []
-    _strings({k: v for k, v in source.items() if k not in ("render", "expected_role")}, lambda s: out.append(s) or s)
+    map_strings({k: v for k, v in source.items() if k not in ("render", "expected_role")}, lambda s: out.append(s) or s)
     return out
 
 
@@ -174,7 +164,7 @@ def _map_printed(source: dict, fn: Callable[[str], str]) -> dict:
     out = copy.deepcopy(source)
     for key, value in source.items():
         if key not in ("render", "expected_role"):
-            out[key] = _strings(copy.deepcopy(value), fn)
+            out[key] = map_strings(copy.deepcopy(value), fn)
     return out
 
 
@@ -587,14 +577,7 @@ def render_variant(variant: Variant, folder: Path, base_source: dict) -> Path:
     saved = samples_render.PRESENTATION.get(res.name)
     samples_render.PRESENTATION[res.name] = theme  # render.py picks a look by name: a renamed copy keeps its base's
     try:
-        ext = samples_render.EXTENSIONS[variant.layout]
-        if res.portfolio is not None:
-            target = folder / variant.slug / f"resume{ext}"
-            samples_render.render(variant.source, variant.layout, variant.producer, target)
-            (target.parent / "portfolio.md").write_text(samples_render.portfolio_markdown(res), encoding="utf-8", newline="\n")
-        else:
-            target = folder / f"{variant.slug}{ext}"
-            samples_render.render(variant.source, variant.layout, variant.producer, target)
+        target = samples_render.render_candidate(variant.source, variant.layout, variant.producer, folder, variant.slug)[0]
     finally:
         if saved is None:
             samples_render.PRESENTATION.pop(res.name, None)

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from screener.taxonomy.model import Profile
+
 JobRole = Literal["ai_engineer", "ml_engineer", "both"]
 #: Joins the skill ids of one requirement that any of them meets ("pgvector|qdrant").
 ALTERNATIVE = "|"
@@ -109,29 +111,12 @@ class JobAnalysis(Strict):
     pillars: dict[str, float]  # the pillars the job's skills fall in, weighted, adding up to 1
 
 
-class JobProfile(Strict):
-    """A job as a role profile: pillar weights and the skills it must have and would like, editable by hand."""
+class JobProfile(Profile):
+    """A job as a profile: pillar weights and the skills it must have and would like, editable by hand."""
 
     kind: Literal["job"] = "job"
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_]*$")
-    label: str
     role: JobRole
-    description: str = ""
     source: str | None = None  # the job description it was made from
-    pillars: dict[str, float]
-    must_have: list[str] = Field(default_factory=list)
-    nice_to_have: list[str] = Field(default_factory=list)
-
-    @field_validator("pillars")
-    @classmethod
-    def _weights(cls, pillars: dict[str, float]) -> dict[str, float]:
-        if not pillars:
-            raise ValueError("a job profile needs at least one pillar")
-        if any(w <= 0 for w in pillars.values()):
-            raise ValueError("pillar weights must be positive")
-        if abs(sum(pillars.values()) - 1.0) > 1e-6:
-            raise ValueError(f"pillar weights add up to {sum(pillars.values()):.3f}, not 1")
-        return pillars
 
     @model_validator(mode="after")
     def _distinct_skills(self) -> JobProfile:

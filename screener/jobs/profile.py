@@ -46,8 +46,13 @@ def job_profile(analysis: JobAnalysis) -> JobProfile:
     )
 
 
+#: The order a job profile's keys are written in: what it is first, then what it weighs and asks for.
+KEY_ORDER = ("kind", "id", "label", "role", "description", "source", "pillars", "must_have", "nice_to_have")
+
+
 def profile_yaml(profile: JobProfile) -> str:
-    body = yaml.safe_dump(profile.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=120)
+    data = profile.model_dump(mode="json")
+    body = yaml.safe_dump({key: data[key] for key in KEY_ORDER}, sort_keys=False, allow_unicode=True, width=120)
     return HEADER.format(source=profile.source or "a job description") + body
 
 

@@ -74,30 +74,40 @@ class PillarFile(Strict):
     pillars: list[Pillar]
 
 
-class RoleProfile(Strict):
-    """A role's pillars and their weights (they add up to 1), consumed by the scorer."""
+def check_pillar_weights(pillars: dict[str, float]) -> dict[str, float]:
+    """A profile's pillar weights: at least one, all positive, adding up to 1 (role and job profiles alike)."""
+    if not pillars:
+        raise ValueError("a profile needs at least one pillar")
+    if any(w <= 0 for w in pillars.values()):
+        raise ValueError("pillar weights must be positive")
+    if abs(sum(pillars.values()) - 1.0) > 1e-6:
+        raise ValueError(f"pillar weights add up to {sum(pillars.values()):.3f}, not 1")
+    return pillars
+
+
+class Profile(Strict):
+    """What every profile has: pillars weighted to add up to 1, and skills it must have or would like."""
 
     id: str = Field(pattern=ID_PATTERN)
     label: str
-    role: Literal["ai", "ml"]
     description: str = ""
     pillars: dict[str, float]
-    core_pillars: list[str] = Field(
-        default_factory=list, description="pillars that define the role: a recommendation for it needs shipped or built work in one of them"
-    )
     must_have: list[str] = Field(default_factory=list)
     nice_to_have: list[str] = Field(default_factory=list)
 
     @field_validator("pillars")
     @classmethod
     def _weights(cls, pillars: dict[str, float]) -> dict[str, float]:
-        if not pillars:
-            raise ValueError("a profile needs at least one pillar")
-        if any(w <= 0 for w in pillars.values()):
-            raise ValueError("pillar weights must be positive")
-        if abs(sum(pillars.values()) - 1.0) > 1e-6:
-            raise ValueError(f"pillar weights add up to {sum(pillars.values()):.3f}, not 1")
-        return pillars
+        return check_pillar_weights(pillars)
+
+
+class RoleProfile(Profile):
+    """A role's pillars and their weights (they add up to 1), consumed by the scorer."""
+
+    role: Literal["ai", "ml"]
+    core_pillars: list[str] = Field(
+        default_factory=list, description="pillars that define the role: a recommendation for it needs shipped or built work in one of them"
+    )
 
     @model_validator(mode="after")
     def _core_in_pillars(self) -> RoleProfile:
