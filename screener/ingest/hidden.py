@@ -24,8 +24,8 @@ TINY_SIZE = 2.0
 #: (Chromium does it over invisible text) are shapes about as tall as their text.
 BACKGROUND_EM = 1.0
 SHAPE_BACKGROUND_EM = 1.5
-#: Text whose contrast ratio (WCAG) with its background is at most this is invisible: #f4f4f4 on white is 1.1.
-MIN_CONTRAST = 1.1
+#: Text whose contrast ratio (WCAG) with its background is at most this is invisible to a reader: #e6e6e6 on white is 1.25.
+MIN_CONTRAST = 1.25
 #: A word whose centre lies this far outside the page edge (points) is off the page.
 PAGE_MARGIN = 1.0
 #: What the report says for each reason.
