@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/run.py [--count 500] [--scale 5000] [--work DIR] [--skip-naive] [--naive-workers 1]
+    python benchmarks/run.py [--count 500] [--scale 5000] [--work DIR] [--skip-naive] [--naive-workers 1] [--skip-dask] [--dask-workers 2]
 
 Steps (wall clock, ``time.perf_counter``, around a real ``screener`` subprocess, so
 interpreter start-up and imports count, as they do for a user):
@@ -12,8 +12,12 @@ interpreter start-up and imports count, as they do for a user):
 2. the floor: PDFium plain text over the same files, in this process (``benchmarks/peers.py``);
 3. cold: ``screener screen WORK/set --out WORK/out --cache WORK/cache --quiet`` on an empty cache;
 4. warm: the same command again, which must take every candidate from the cache;
-5. the naive peer: pdfplumber text plus keyword counting (``--skip-naive`` skips it);
-6. scale: the set replicated to ``--scale`` candidates with distinct bytes (``--scale 0`` skips),
+5. Dask: the same set with ``--executor dask --no-cache`` on a local cluster of ``--dask-workers``
+   processes (cluster start-up counts), its wall time as a ratio of the cold run's and the
+   client's RSS sampled as in the scale run (``--skip-dask`` skips it; skipped where
+   ``distributed`` is not installed);
+6. the naive peer: pdfplumber text plus keyword counting (``--skip-naive`` skips it);
+7. scale: the set replicated to ``--scale`` candidates with distinct bytes (``--scale 0`` skips),
    screened with ``--no-cache`` while the RSS of the screener and its workers is sampled
    from /proc every 0.5 s.
 
@@ -57,6 +61,7 @@ TARGET_COLD_OVER_FLOOR = 3.0  # cold wall <= 3x the PDFium plain-text floor
 TARGET_NAIVE_OVER_COLD = 15.0  # >= 15x faster than the naive peer
 TARGET_COLD_OVER_WARM = 10.0  # warm >= 10x faster than cold
 TARGET_WORKER_RSS_MB = 300.0
+TARGET_DASK_OVER_COLD = 1.25  # the Dask executor within 25% of the local pool's cold wall time
 
 
 def log(message: str) -> None:
@@ -261,6 +266,26 @@ def run_screener(args: list[str], out_dir: Path, log_dir: Path, name: str) -> di
     }
 
 
+def dask_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("distributed") is not None
+
+
+def dask_run(work: Path, logs: Path, candidates: int, workers: int, *, skip: bool) -> dict | None:
+    """The bench set on a local Dask cluster, ``--no-cache``: what the Dask executor costs next to the local pool."""
+    if skip or not dask_available():
+        log(f"[5/7] Dask: skipped ({'--skip-dask' if skip else 'distributed is not installed: pip install screener[dask]'})")
+        return None
+    log(f"[5/7] Dask: --executor dask --no-cache on a {workers}-worker LocalCluster, client RSS sampled every {SAMPLE_EVERY} s")
+    out = work / "dask-out"
+    shutil.rmtree(out, ignore_errors=True)
+    dask = run_screener([str(work / "set"), "--no-cache", "--executor", "dask", "--workers", str(workers)], out, logs, "dask")
+    dask["resumes_per_s"] = candidates / dask["wall_seconds"]
+    log(f"      {dask['wall_seconds']:.2f} s wall, {dask['timings'].get('candidates_screened')} screened")
+    return dask
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -332,6 +357,11 @@ def build_rows(r: dict) -> list[tuple[str, str, str, str]]:
         check(m["naive_over_cold"], TARGET_NAIVE_OVER_COLD, True),
         1,
     )
+    dask = r.get("dask")
+    add(f"dask wall s ({r.get('dask_workers', 2)}-worker LocalCluster, --no-cache)", dask["wall_seconds"] if dask else None)
+    add("dask resumes/s", dask["resumes_per_s"] if dask else None, digits=1)
+    add("dask / cold wall ratio", m.get("dask_over_cold"), f"<= {TARGET_DASK_OVER_COLD:g}x", check(m.get("dask_over_cold"), TARGET_DASK_OVER_COLD, False))
+    add("dask client max RSS MB (sampled)", dask["rss"].get("max_parent_rss_mb") if dask else None, digits=1)
     for stage in STAGES:
         add(f"stage ms per resume: {stage}", m["stage_ms_per_resume"].get(stage), digits=1)
     add("stage ms per resume: total (CPU-side, all workers)", m["stage_ms_per_resume_total"], digits=1)
@@ -360,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=ROOT / "out" / "bench", help="working folder (default: out/bench)")
     ap.add_argument("--skip-naive", action="store_true", help="skip the naive pdfplumber peer (about 60 s for 500 files)")
     ap.add_argument("--naive-workers", type=int, default=1, help="processes for the naive peer (1: a plain script)")
+    ap.add_argument("--skip-dask", action="store_true", help="skip the run on a local Dask cluster")
+    ap.add_argument("--dask-workers", type=int, default=2, help="worker processes of the local Dask cluster")
     args = ap.parse_args(argv)
     if args.count < 1:
         ap.error("--count must be at least 1")
@@ -368,18 +400,18 @@ def main(argv: list[str] | None = None) -> int:
     logs = work / "logs"
     report: dict = {"count": args.count, "seed": SEED, "work": str(work), "load_average": round(os.getloadavg()[0], 2), "naive_workers": args.naive_workers}
 
-    log(f"[1/6] bench set: {args.count} candidates in {work / 'set'}")
+    log(f"[1/7] bench set: {args.count} candidates in {work / 'set'}")
     files, info = bench_set(work, args.count)
     report["set"] = {k: v for k, v in info.items() if k != "files"} | {"files": len(files)}
     log(f"      {'reused' if info['reused'] else 'rendered in ' + str(info['render_seconds']) + ' s'}: {len(files)} files")
     candidates = info["candidates"]
 
-    log("[2/6] floor: PDFium plain text, one process")
+    log("[2/7] floor: PDFium plain text, one process")
     floor = pdfium_plain_text(files)
     report["floor"] = floor
     log(f"      {floor['seconds']:.2f} s, {floor['pages']} pages, {floor['chars']} chars")
 
-    log("[3/6] cold run (empty cache)")
+    log("[3/7] cold run (empty cache)")
     cache, out = work / "cache", work / "out"
     shutil.rmtree(cache, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
@@ -390,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     report["cold"] = cold
     log(f"      {cold['wall_seconds']:.2f} s wall, {cold['timings'].get('candidates_screened')} screened")
 
-    log("[4/6] warm run (same command, full cache)")
+    log("[4/7] warm run (same command, full cache)")
     warm = run_screener(screen_args, out, logs, "warm")
     code["after_warm"] = source_digest()
     report["code_digest"] = code
@@ -401,18 +433,23 @@ def main(argv: list[str] | None = None) -> int:
     report["warm_all_cached"] = warm["timings"].get("candidates_from_cache") == candidates and warm["timings"].get("candidates_screened") == 0
     log(f"      {warm['wall_seconds']:.2f} s wall, {warm['timings'].get('candidates_from_cache')}/{candidates} from cache")
 
+    report["dask_workers"] = args.dask_workers
+    report["dask"] = dask_run(work, logs, candidates, args.dask_workers, skip=args.skip_dask)
+    if report["dask"]:
+        report["dask_all_screened"] = report["dask"]["timings"].get("candidates_screened") == candidates
+
     if args.skip_naive:
-        log("[5/6] naive peer: skipped (--skip-naive)")
+        log("[6/7] naive peer: skipped (--skip-naive)")
         report["naive"] = None
     else:
-        log(f"[5/6] naive peer: pdfplumber + keyword counting, {args.naive_workers} worker(s)")
+        log(f"[6/7] naive peer: pdfplumber + keyword counting, {args.naive_workers} worker(s)")
         naive = naive_pipeline(files, workers=args.naive_workers)
         report["naive"] = {k: v for k, v in naive.items() if k != "scores"}
         log(f"      {naive['seconds']:.2f} s")
 
     if args.scale > 0:
         scale_dir, scale_candidates, reused = scale_set(work, files, args.count, args.scale, fresh_set=not info["reused"])
-        log(f"[6/6] scale run: {scale_candidates} candidates ({'reused' if reused else 'replicated'}), --no-cache, RSS sampled every {SAMPLE_EVERY} s")
+        log(f"[7/7] scale run: {scale_candidates} candidates ({'reused' if reused else 'replicated'}), --no-cache, RSS sampled every {SAMPLE_EVERY} s")
         scale_out = work / "scale-out"
         shutil.rmtree(scale_out, ignore_errors=True)
         scale = run_screener([str(scale_dir), "--no-cache"], scale_out, logs, "scale")
@@ -423,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
         report["scale_all_screened"] = scale["counts"].get("candidates") == scale_candidates
         log(f"      {scale['wall_seconds']:.2f} s wall, {scale['rss'].get('samples')} RSS samples")
     else:
-        log("[6/6] scale run: skipped (--scale 0)")
+        log("[7/7] scale run: skipped (--scale 0)")
         report["scale"] = None
 
     stage_ms = cold["timings"].get("stage_ms", {})
@@ -434,7 +471,9 @@ def main(argv: list[str] | None = None) -> int:
         "cold_over_warm": ratio(cold["wall_seconds"], warm["wall_seconds"]),
         "cold_over_floor": ratio(cold["wall_seconds"], floor["seconds"]),
         "naive_over_cold": ratio(naive_s, cold["wall_seconds"]),
+        "dask_over_cold": ratio(report["dask"]["wall_seconds"], cold["wall_seconds"]) if report["dask"] else None,
         "targets": {
+            "dask_over_cold_at_most": TARGET_DASK_OVER_COLD,
             "cold_over_floor_at_most": TARGET_COLD_OVER_FLOOR,
             "naive_over_cold_at_least": TARGET_NAIVE_OVER_COLD,
             "cold_over_warm_at_least": TARGET_COLD_OVER_WARM,
@@ -457,6 +496,7 @@ def main(argv: list[str] | None = None) -> int:
             ("cold run did not screen every candidate", report["cold_all_screened"]),
             ("warm run did not take every candidate from the cache", report["warm_all_cached"]),
             ("scale run did not cover every candidate", report.get("scale_all_screened", True)),
+            ("Dask run did not screen every candidate", report.get("dask_all_screened", True)),
         )
         if not ok
     ]

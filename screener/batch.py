@@ -74,6 +74,21 @@ def _check_role(role: str) -> None:
         raise ConfigError(f"unknown ranking role {role!r} (choose from {', '.join(RANKING_ROLES)})")
 
 
+EXECUTORS: tuple[str, ...] = ("local", "dask")
+
+
+def _check_executor(executor: str, scheduler: str | None) -> None:
+    """Refuse an unknown executor, a scheduler without Dask, and Dask where it is not installed, before any work."""
+    import importlib.util
+
+    if executor not in EXECUTORS:
+        raise ConfigError(f"unknown executor {executor!r} (choose from {', '.join(EXECUTORS)})")
+    if scheduler and executor != "dask":
+        raise ConfigError("a scheduler address needs --executor dask")
+    if executor == "dask" and importlib.util.find_spec("distributed") is None:
+        raise ConfigError("install screener[dask] to use --executor dask")
+
+
 def load_profile(path: Path, taxonomy: Taxonomy) -> RoleProfile:
     """A user's role profile YAML, checked like the bundled ones; it replaces the profile of its role."""
     try:
@@ -284,6 +299,8 @@ def screen(
     out_dir: Path | None = None,
     progress: str | None = "quiet",
     redact: bool = False,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> ScreenRun:
     """Screen every candidate under ``input_path`` (DESIGN §2).
 
@@ -300,12 +317,17 @@ def screen(
     names candidates by a neutral id; scores are the same either way.
     ``job`` (a job description) or a ``profile`` of ``kind: job`` ranks
     candidates by their fit for that job (``CandidateResult.job``).
+    ``executor`` ``"dask"`` screens on a Dask cluster (the ``screener[dask]``
+    extra): the one at ``scheduler``'s address, or a local cluster of
+    ``workers`` processes (default: one per core) started for the run and
+    closed after it; the outputs are the same as ``"local"``'s.
     ``ScreenRun.results`` are in rank order; ``ScreenRun.frame()`` is the
     ranking as a DataFrame.
     """
     from screener.runner import run_batch
 
     _check_role(role)
+    _check_executor(executor, scheduler)
     input_path = Path(input_path)
     started, clock = _now(), time.perf_counter()
     store = open_cache(cache_dir) if cache else None
@@ -329,7 +351,7 @@ def screen(
         job=wanted,
     )
     workers = available_cores() if workers is None else workers
-    batch = run_batch(found, input_path, settings, store=store, workers=workers, out_dir=out_dir, progress=progress)
+    batch = run_batch(found, input_path, settings, store=store, workers=workers, out_dir=out_dir, progress=progress, executor=executor, scheduler=scheduler)
     options = {
         "role": role,
         "engine": engine,
@@ -342,6 +364,8 @@ def screen(
         "redact": redact,
         "job": str(job) if job else None,
         "job_profile": wanted.model_dump(mode="json") if wanted is not None else None,
+        "executor": executor,
+        "scheduler": scheduler,
     }
     run = ScreenRun(
         results=rank_results(batch.results, role),

@@ -256,6 +256,14 @@ def _run_and_write(make_run, out_dir: Path, *, write: bool = True) -> None:  # t
     "--redact", is_flag=True, help="Blind screening: no names, contact details, personal links or demographic hints in any output; neutral ids. Scores are unchanged."
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where candidates are screened: this machine's worker processes, or a Dask cluster (needs screener[dask]).",
+)
+@click.option("--scheduler", metavar="ADDRESS", default=None, help="With --executor dask: the scheduler to use (default: a local cluster of --workers processes).")
 def screen_command(
     input_path: Path,
     out_dir: Path,
@@ -273,6 +281,8 @@ def screen_command(
     no_cache: bool,
     redact: bool,
     quiet: bool,
+    executor: str,
+    scheduler: str | None,
 ) -> None:  # type: ignore[no-untyped-def]
     """Screen a folder of resumes: a ranked CSV, a fit report per candidate and a review page.
 
@@ -292,6 +302,7 @@ def screen_command(
       screener screen resumes/ --out out/ --workers 4 --no-cache --quiet
       screener screen resumes/ --out blind/ --redact
       screener screen resumes/ --out rag-job/ --job job-description.md
+      screener screen resumes/ --out out/ --executor dask --scheduler tcp://10.0.0.5:8786
     """
     out_dir = out_dir.resolve()
     if input_path.resolve() == out_dir or out_dir.is_relative_to(input_path.resolve()) and input_path.is_dir():
@@ -312,6 +323,8 @@ def screen_command(
             out_dir=out_dir,
             progress="quiet" if quiet else None,
             redact=redact,
+            executor=executor,
+            scheduler=scheduler,
         ),
         out_dir,
         write=False,

@@ -12,7 +12,7 @@ outputs are named by candidate and the ranking is sorted at the end.
 from __future__ import annotations
 
 import pickle
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,69 +123,131 @@ def _failure(settings: RunSettings):  # type: ignore[no-untyped-def]
     return on_failure
 
 
-def run_batch(
-    found: Discovery, input_path: Path, settings: RunSettings, *, store: Cache | None, workers: int, out_dir: Path | None, progress: str | None
-) -> BatchOutcome:
-    """Screen every discovered candidate; write each one's reports as it finishes when ``out_dir`` is given."""
-    writer = OutputWriter(out_dir) if out_dir is not None else None
-    local = CandidateScreener(settings)
-    clock = StageClock()
-    results: list[CandidateResult] = []
-    rows: list[bytes] = []  # with reports written: each candidate's slim result, as JSON
-    workers_rss: dict[int, int] = {}
-    counts = {"from_cache": 0, "screened": 0}
+class Bookkeeping:
+    """What a run learns from its candidates, whichever executor screened them: rows, written files, timings, cache hits, memory.
 
-    report_keys: list[str] = []
-    cacheable = True  # every result is one the cache keeps: the same inputs give the same ranking
+    Every executor feeds :meth:`accept` and nothing else, so ranking.csv,
+    index.html and run.json come out of the same code however the candidates
+    were screened; rows are collected, and sorted only at the end.
+    """
 
-    def accept(task: CandidateTask, outcome: CandidateOutcome) -> None:
-        nonlocal cacheable
-        report_keys.append(task.report_key)
-        cacheable = cacheable and bool(task.report_key) and outcome.status in CACHEABLE_RESULTS
-        if writer is not None:
-            writer.written.update(outcome.written)
-            rows.append(outcome.row)
+    def __init__(self, total: int, out_dir: Path | None, progress: str | None) -> None:
+        self.writer = OutputWriter(out_dir) if out_dir is not None else None
+        self.meter = Progress(total, mode=progress)
+        self.clock = StageClock()
+        self.results: list[CandidateResult] = []
+        self.rows: list[bytes] = []  # with reports written: each candidate's slim result, as JSON
+        self.workers_rss: dict[int, int] = {}
+        self.counts = {"from_cache": 0, "screened": 0}
+        self.report_keys: list[str] = []
+        self.cacheable = True  # every result is one the cache keeps: the same inputs give the same ranking
+
+    def accept(self, task: CandidateTask, outcome: CandidateOutcome) -> None:
+        self.report_keys.append(task.report_key)
+        self.cacheable = self.cacheable and bool(task.report_key) and outcome.status in CACHEABLE_RESULTS
+        if self.writer is not None:
+            self.writer.written.update(outcome.written)
+            self.rows.append(outcome.row)
         else:
-            results.append(outcome.result)
-        clock.add(outcome.timings)
+            assert outcome.result is not None
+            self.results.append(outcome.result)
+        self.clock.add(outcome.timings)
         if outcome.pid:
-            workers_rss[outcome.pid] = max(workers_rss.get(outcome.pid, 0), outcome.max_rss_kb)
-        counts["from_cache" if outcome.cached else "screened"] += 1
-        meter.update(failed=not outcome.ok, cached=outcome.cached)
+            self.workers_rss[outcome.pid] = max(self.workers_rss.get(outcome.pid, 0), outcome.max_rss_kb)
+        self.counts["from_cache" if outcome.cached else "screened"] += 1
+        self.meter.update(failed=not outcome.ok, cached=outcome.cached)
 
-    pool = (
-        WorkerPool(screen_in_worker, _failure(settings), workers=workers, initializer=init_worker, initargs=(settings,), memory_mb=settings.limits.max_memory_mb)
-        if workers > 0
-        else None
+    def outcome(self, settings: RunSettings, workers: int) -> BatchOutcome:
+        stats = {
+            "stage_ms": {name: round(ms, 1) for name, ms in self.clock.ms.items()},
+            "candidates_from_cache": self.counts["from_cache"],
+            "candidates_screened": self.counts["screened"],
+            "workers": workers,
+            "worker_peak_rss_mb": sorted(round(kb / 1024, 1) for kb in self.workers_rss.values()),
+            "parent_peak_rss_mb": round(peak_rss_kb() / 1024, 1),
+        }
+        keys = self.report_keys
+        ranking_key = cache_key("ranking", code_digest(), settings.role, *sorted(keys)) if self.cacheable and keys else ""
+        results = self.results or [CandidateResult.model_validate_json(row) for row in self.rows]
+        all_cached = self.counts["screened"] == 0 and self.counts["from_cache"] == len(results)
+        return BatchOutcome(results=results, writer=self.writer, stats=stats, ranking_key=ranking_key, all_cached=all_cached)
+
+
+def uncached_tasks(
+    found: Discovery,
+    input_path: Path,
+    settings: RunSettings,
+    store: Cache | None,
+    out_dir: Path | None,
+    accept: Callable[[CandidateTask, CandidateOutcome], None],
+) -> Iterator[CandidateTask]:
+    """Every candidate's task, in discovery order; one whose reports the cache holds is written and accepted here instead.
+
+    Shared by every executor, so the cache decides the same way however the rest is screened.
+    """
+    for candidate in found.candidates:
+        task = make_task(candidate, input_path, settings)
+        hit = _from_cache(store, task, out_dir) if out_dir is not None else None
+        if hit is not None:
+            accept(task, hit)
+        else:
+            yield task
+
+
+def hard_limit(settings: RunSettings, task: CandidateTask) -> float:
+    """Seconds after which a candidate's worker is given up on: the parse limit per document, with room for the rest."""
+    return (settings.limits.time_limit * HARD_LIMIT_FACTOR + HARD_LIMIT_SLACK) * max(1, len(task.documents))
+
+
+def _run_local(tasks: Iterator[CandidateTask], settings: RunSettings, workers: int, accept: Callable[[CandidateTask, CandidateOutcome], None]) -> int:
+    """Screen ``tasks`` in this process (``workers`` 0) or a pebble pool of forked workers; returns the workers used."""
+    local = CandidateScreener(settings)
+    if workers <= 0:
+        for task in tasks:
+            accept(task, local.screen(task))
+        return workers
+    pool = WorkerPool(
+        screen_in_worker, _failure(settings), workers=workers, initializer=init_worker, initargs=(settings,), memory_mb=settings.limits.max_memory_mb
     )
-    hard_limit = settings.limits.time_limit * HARD_LIMIT_FACTOR + HARD_LIMIT_SLACK
-    meter = Progress(len(found.candidates), mode=progress)
-    with meter, pool or nullcontext():
-        for candidate in found.candidates:
-            task = make_task(candidate, input_path, settings)
-            hit = _from_cache(store, task, out_dir) if out_dir is not None else None
-            if hit is not None:
-                accept(task, hit)
-            elif pool is None:
-                accept(task, local.screen(task))
-            else:
-                if not pool.started:
-                    local.prepare()  # built once here, shared by every forked worker
-                    install(local)
-                for done_task, outcome in pool.submit(task, timeout=hard_limit * max(1, len(task.documents))):
-                    accept(done_task, outcome)
-        if pool is not None:
-            for done_task, outcome in pool.drain():
+    with pool:
+        for task in tasks:
+            if not pool.started:
+                local.prepare()  # built once here, shared by every forked worker
+                install(local)
+            for done_task, outcome in pool.submit(task, timeout=hard_limit(settings, task)):
                 accept(done_task, outcome)
-    stats = {
-        "stage_ms": {name: round(ms, 1) for name, ms in clock.ms.items()},
-        "candidates_from_cache": counts["from_cache"],
-        "candidates_screened": counts["screened"],
-        "workers": workers,
-        "worker_peak_rss_mb": sorted(round(kb / 1024, 1) for kb in workers_rss.values()),
-        "parent_peak_rss_mb": round(peak_rss_kb() / 1024, 1),
-    }
-    ranking_key = cache_key("ranking", code_digest(), settings.role, *sorted(report_keys)) if cacheable and report_keys else ""
-    results = results or [CandidateResult.model_validate_json(row) for row in rows]
-    all_cached = counts["screened"] == 0 and counts["from_cache"] == len(results)
-    return BatchOutcome(results=results, writer=writer, stats=stats, ranking_key=ranking_key, all_cached=all_cached)
+        for done_task, outcome in pool.drain():
+            accept(done_task, outcome)
+    return workers
+
+
+def run_batch(
+    found: Discovery,
+    input_path: Path,
+    settings: RunSettings,
+    *,
+    store: Cache | None,
+    workers: int,
+    out_dir: Path | None,
+    progress: str | None,
+    executor: str = "local",
+    scheduler: str | None = None,
+) -> BatchOutcome:
+    """Screen every discovered candidate; write each one's reports as it finishes when ``out_dir`` is given.
+
+    ``executor`` ``"local"`` screens in this process or its worker pool;
+    ``"dask"`` on a Dask cluster (``scheduler``'s address, or a local one of
+    ``workers`` processes), see :mod:`screener.dask_executor`.
+    """
+    book = Bookkeeping(len(found.candidates), out_dir, progress)
+    with book.meter:
+        tasks = uncached_tasks(found, input_path, settings, store, out_dir, book.accept)
+        if executor == "dask":
+            from screener.dask_executor import run_on_dask
+
+            used = run_on_dask(
+                tasks, settings, store=store, out_dir=out_dir, accept=book.accept, on_failure=_failure(settings), scheduler=scheduler, workers=workers
+            )
+        else:
+            used = _run_local(tasks, settings, workers, book.accept)
+    return book.outcome(settings, used)

@@ -105,16 +105,44 @@ def unpack_reports(payload: bytes) -> tuple[CandidateOutcome, dict[str, bytes]]:
     return outcome, files
 
 
+@dataclass
+class RenderedCandidate:
+    """A screened candidate's row and report files, not yet written: what a process without the output folder returns.
+
+    A remote worker (``screener.dask_executor``) sees neither the output
+    folder nor the report cache, so it hands these bytes back and the client
+    stores them with :meth:`store`, the same call the local path makes.
+    """
+
+    status: Status
+    ok: bool
+    row: bytes
+    files: dict[str, bytes]  # relative output path -> content
+    timings: dict[str, float] = field(default_factory=dict)
+    pid: int = 0
+    max_rss_kb: int = 0
+
+    @classmethod
+    def of(cls, result: CandidateResult) -> RenderedCandidate:
+        """Render ``result``'s reports and its ranking row, byte for byte what every executor writes."""
+        from screener.outputs import render_candidate
+
+        files = {name: content.encode("utf-8") for name, content in render_candidate(result).items()}
+        return cls(status=result.status, ok=result.ok, row=result.slim().model_dump_json().encode("utf-8"), files=files)
+
+    def store(self, out_dir: Path, cache: Cache | None, report_key: str) -> CandidateOutcome:
+        """Write the files into ``out_dir`` and, when they may be reused, into the cache; the outcome carries the row."""
+        from screener.outputs import write_files
+
+        written = write_files(out_dir, self.files)
+        if cache is not None and report_key and self.status in CACHEABLE_RESULTS:
+            cache.put("report", report_key, pack_reports(self.row, self.status, self.ok, self.files))
+        return CandidateOutcome(status=self.status, ok=self.ok, row=self.row, written=written, timings=self.timings, pid=self.pid, max_rss_kb=self.max_rss_kb)
+
+
 def write_reports(result: CandidateResult, out_dir: Path, cache: Cache | None, report_key: str) -> CandidateOutcome:
     """Render and write a candidate's reports into ``out_dir`` (and into the cache when it may be reused); the outcome carries its row."""
-    from screener.outputs import render_candidate, write_files
-
-    files = {name: content.encode("utf-8") for name, content in render_candidate(result).items()}
-    written = write_files(out_dir, files)
-    row = result.slim().model_dump_json().encode("utf-8")
-    if cache is not None and report_key and result.status in CACHEABLE_RESULTS:
-        cache.put("report", report_key, pack_reports(row, result.status, result.ok, files))
-    return CandidateOutcome(status=result.status, ok=result.ok, row=row, written=written)
+    return RenderedCandidate.of(result).store(out_dir, cache, report_key)
 
 
 def peak_rss_kb() -> int:
@@ -241,10 +269,10 @@ class CandidateScreener:
             cache.put("evidence", key, EVIDENCE_LIST.dump_json(items))
         return items
 
-    def screen(self, task: CandidateTask) -> CandidateOutcome:
+    def result(self, task: CandidateTask, clock: StageClock) -> CandidateResult:
+        """Read, extract and score one candidate (redacted when the run is blind); nothing is written."""
         from screener.batch import assemble_result
 
-        clock = StageClock()
         documents: list[tuple[str, Document | DocumentError]] = []
         evidence: list[EvidenceItem] = []
         for path, relative, sha in task.documents:
@@ -263,6 +291,12 @@ class CandidateScreener:
             from screener.redact import header_names, redact_result
 
             result = redact_result(result, header_names(doc for _, doc in documents if isinstance(doc, Document)))
+        return result
+
+    def screen(self, task: CandidateTask) -> CandidateOutcome:
+        """Screen one candidate and write its reports into the run's output folder (the whole result without one)."""
+        clock = StageClock()
+        result = self.result(task, clock)
         if self.settings.out_dir is None:
             outcome = CandidateOutcome.whole(result)
         else:
@@ -270,6 +304,15 @@ class CandidateScreener:
                 outcome = write_reports(result, self.settings.out_dir, self.cache, task.report_key)
         outcome.timings, outcome.pid, outcome.max_rss_kb = clock.ms, os.getpid(), peak_rss_kb()
         return outcome
+
+    def render(self, task: CandidateTask) -> RenderedCandidate:
+        """Screen one candidate and return its rendered reports instead of writing them (a worker without the output folder)."""
+        clock = StageClock()
+        result = self.result(task, clock)
+        with clock.stage("report"):
+            rendered = RenderedCandidate.of(result)
+        rendered.timings, rendered.pid, rendered.max_rss_kb = clock.ms, os.getpid(), peak_rss_kb()
+        return rendered
 
 
 #: The screener of a worker process: inherited from the parent when forked, built by :func:`init_worker` when spawned.

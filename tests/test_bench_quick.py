@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -22,6 +23,10 @@ ROWS = (
     "| cold / floor ratio",
     "| naive s",
     "| naive / cold ratio",
+    "| dask wall s (2-worker LocalCluster, --no-cache)",
+    "| dask resumes/s",
+    "| dask / cold wall ratio",
+    "| dask client max RSS MB (sampled)",
     "| stage ms per resume: extract",
     "| stage ms per resume: layout",
     "| stage ms per resume: structure",
@@ -52,6 +57,9 @@ def test_bench_run_prints_the_table_and_writes_bench_json(tmp_path: Path) -> Non
     assert report["warm"]["timings"]["candidates_screened"] == 0
     assert report["floor"]["seconds"] > 0 and report["floor"]["files"] == report["set"]["files"]
     assert report["naive"] is None
+    if importlib.util.find_spec("distributed") is not None:
+        assert report["dask"]["timings"]["candidates_screened"] == COUNT and report["dask"]["counts"]["candidates"] == COUNT
+        assert report["dask"]["rss"]["max_parent_rss_mb"] > 0 and report["measures"]["dask_over_cold"] > 0
     assert report["scale"]["candidates"] == 3 * COUNT and report["scale"]["counts"]["candidates"] == 3 * COUNT
     assert report["scale"]["rss"]["samples"] >= 1 and report["scale"]["rss"]["max_parent_rss_mb"] > 0
     assert len(report["scale"]["rss"]["parent_curve_mb"]) == 10
@@ -63,4 +71,4 @@ def test_bench_run_prints_the_table_and_writes_bench_json(tmp_path: Path) -> Non
         assert row in out, f"missing row {row!r}"
     assert "| skipped" in out  # the naive rows, with --skip-naive
     judged = [line for line in out.splitlines() if line.rstrip().rstrip("|").rstrip().endswith(("| met", "| NOT met", "| n/a"))]
-    assert len(judged) >= 6  # from cache, warm speed-up, cold/floor, naive/cold, worker RSS (cold and scale)
+    assert len(judged) >= 7  # from cache, warm speed-up, cold/floor, naive/cold, dask/cold, worker RSS (cold and scale)

@@ -1,0 +1,317 @@
+"""Screening on a Dask cluster (``screen(..., executor="dask")``; the ``screener[dask]`` extra).
+
+The client (this process) discovers candidates and consults the report cache
+exactly as the local path does (:func:`screener.runner.uncached_tasks`); only
+the rest travel to the cluster. Each task carries its documents' bytes, so
+workers need no shared filesystem: a worker writes them into a temporary
+folder under their own relative names, screens them with the same
+:class:`~screener.worker.CandidateScreener` the local pool uses, and returns
+the rendered reports (:class:`~screener.worker.RenderedCandidate`) rather
+than writing them. The client writes those files, stores them in the report
+cache and feeds each row into the same bookkeeping as the local path, so the
+outputs are byte for byte the local executor's.
+
+The run's settings reach each worker process once, through a worker plugin
+(replacement workers get them too), and the spaCy pipeline and matchers are
+built once per worker process and kept for later runs with the same
+settings. At most :data:`IN_FLIGHT_PER_THREAD` tasks per worker thread are
+outstanding, so memory stays flat on the client however large the folder.
+
+This module is the only one that imports ``distributed``; the core install
+does not need it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import CancelledError
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from distributed import Client, Future, LocalCluster, as_completed
+from distributed.diagnostics.plugin import WorkerPlugin
+from distributed.scheduler import KilledWorker
+
+from screener.cache import Cache
+from screener.errors import ConfigError
+from screener.parallel import IN_FLIGHT_PER_WORKER
+from screener.runner import hard_limit
+from screener.worker import CandidateOutcome, CandidateScreener, CandidateTask, RenderedCandidate, RunSettings
+
+#: Tasks kept outstanding per worker thread, as the local pool keeps per worker process.
+IN_FLIGHT_PER_THREAD = IN_FLIGHT_PER_WORKER
+#: How often the client looks for finished tasks and overdue ones, in seconds, when none is ready.
+POLL_SECONDS = 0.02
+#: Screeners (spaCy pipeline and matchers) a worker process keeps for later runs; each is a few hundred MB at most.
+KEPT_SCREENERS = 2
+
+Accept = Callable[[CandidateTask, CandidateOutcome], None]
+OnFailure = Callable[[CandidateTask, str, str], CandidateOutcome]
+
+
+# --------------------------------------------------------------------------- what travels
+
+
+@dataclass(frozen=True)
+class ShippedDocument:
+    """One document as it travels to a worker: its bytes (None when the client could not or need not read them) and size."""
+
+    relative: str
+    sha256: str
+    content: bytes | None
+    size: int  # -1: the client could not read the file
+
+
+@dataclass(frozen=True)
+class ShippedCandidate:
+    """A candidate's task with its documents' bytes: all a worker with no access to the input folder needs."""
+
+    task: CandidateTask
+    documents: tuple[ShippedDocument, ...]
+
+
+def ship(task: CandidateTask, max_bytes: int) -> ShippedCandidate:
+    """Read the task's documents on the client.
+
+    A file over the size limit is not read: the worker recreates it as a
+    sparse file of the same size, so the reader refuses it with the same
+    message as on the local path, and no oversized file crosses the network.
+    """
+    documents = []
+    for path, relative, sha in task.documents:
+        try:
+            size = os.stat(path).st_size
+            content = Path(path).read_bytes() if size <= max_bytes else None
+        except OSError:
+            size, content = -1, None
+        documents.append(ShippedDocument(relative=relative, sha256=sha, content=content, size=size))
+    return ShippedCandidate(task=task, documents=tuple(documents))
+
+
+def _inside(folder: Path, relative: str, index: int) -> Path:
+    """Where a document lands in the worker's temporary folder: its own relative name when that stays inside the folder."""
+    parts = PurePosixPath(relative).parts
+    if parts and not PurePosixPath(relative).is_absolute() and ".." not in parts:
+        return folder.joinpath(*parts)
+    return folder / f"document-{index}{PurePosixPath(relative).suffix}"
+
+
+def unpack(shipped: ShippedCandidate, folder: Path) -> CandidateTask:
+    """Write the shipped documents under ``folder`` (same relative names, so the same suffixes); the task pointing at them."""
+    documents = []
+    for index, document in enumerate(shipped.documents):
+        path = _inside(folder, document.relative, index)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if document.content is not None:
+            path.write_bytes(document.content)
+        elif document.size >= 0:
+            with open(path, "wb") as handle:
+                handle.truncate(document.size)  # sparse: the size is all the reader will look at
+        documents.append((str(path), document.relative, document.sha256))
+    return dataclasses.replace(shipped.task, documents=tuple(documents))
+
+
+# --------------------------------------------------------------------------- the worker side
+
+
+def worker_settings(settings: RunSettings) -> RunSettings:
+    """The settings as a worker uses them: it sees neither the client's cache nor its output folder."""
+    return dataclasses.replace(settings, cache_dir=None, out_dir=None)
+
+
+def settings_digest(settings: RunSettings) -> str:
+    """A digest of everything in the settings that decides a screener's results, so a worker reuses one built for equal settings."""
+    parts = {
+        "taxonomy": settings.taxonomy.sha256,
+        "profiles": json.loads(settings._profiles_json),
+        "as_of": settings.as_of.isoformat(),
+        "role": settings.role,
+        "engine": settings.engine,
+        "limits": settings.limits.model_dump(mode="json"),
+        "redact": settings.redact,
+        "job": settings.job.model_dump(mode="json") if settings.job is not None else None,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+#: In each worker process: the settings plugins have delivered, and the screeners built from them, by settings digest.
+_SETTINGS: dict[str, RunSettings] = {}
+_SCREENERS: dict[str, CandidateScreener] = {}
+_BUILDING = threading.Lock()
+
+
+class SettingsPlugin(WorkerPlugin):
+    """Delivers a run's settings to every worker process once, including workers that replace dead ones.
+
+    ``setup`` only stores them: building the spaCy pipeline takes seconds and
+    would block the worker's event loop, so the first task builds it.
+    """
+
+    def __init__(self, digest: str, settings: RunSettings) -> None:
+        self.digest = digest
+        self.settings = settings
+
+    def setup(self, worker) -> None:  # type: ignore[no-untyped-def]
+        _SETTINGS[self.digest] = self.settings
+
+    def teardown(self, worker) -> None:  # type: ignore[no-untyped-def]
+        _SETTINGS.pop(self.digest, None)  # the screener built from them stays, for the next run with the same settings
+
+
+def worker_screener(digest: str) -> CandidateScreener:
+    """This worker process's screener for ``digest``: built on first use, then kept (the last :data:`KEPT_SCREENERS`)."""
+    with _BUILDING:  # a worker with several threads builds it once
+        screener = _SCREENERS.pop(digest, None)
+        if screener is None:
+            settings = _SETTINGS.get(digest)
+            if settings is None:
+                raise RuntimeError("the run's settings have not reached this worker")
+            screener = CandidateScreener(settings)
+            screener.prepare()
+        _SCREENERS[digest] = screener  # most recently used last
+        while len(_SCREENERS) > KEPT_SCREENERS:
+            _SCREENERS.pop(next(iter(_SCREENERS)))
+        return screener
+
+
+def screen_shipped(digest: str, shipped: ShippedCandidate, render: bool) -> RenderedCandidate | CandidateOutcome:
+    """The Dask task: one candidate screened from its shipped bytes; its rendered reports (or, with ``render`` off, its whole result)."""
+    screener = worker_screener(digest)
+    with tempfile.TemporaryDirectory(prefix="screener-") as folder:
+        task = unpack(shipped, Path(folder))
+        return screener.render(task) if render else screener.screen(task)
+
+
+# --------------------------------------------------------------------------- the client side
+
+
+@contextmanager
+def open_client(scheduler: str | None, workers: int) -> Iterator[Client]:
+    """A client of ``scheduler``, or of a local cluster of ``workers`` single-threaded processes that is closed at the end."""
+    if scheduler:
+        try:
+            client = Client(scheduler)
+        except (OSError, TimeoutError) as exc:
+            raise ConfigError(f"cannot reach the Dask scheduler at {scheduler} ({type(exc).__name__})") from None
+        with client:
+            yield client
+        return
+    with LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
+        yield client
+
+
+def worker_threads(client: Client) -> int:
+    """Threads across the cluster's workers now (at least one, so a cluster still starting gets a window too)."""
+    return max(1, sum(client.nthreads().values()))
+
+
+def _result(future: Future, task: CandidateTask, on_failure: OnFailure) -> RenderedCandidate | CandidateOutcome:
+    """A finished task's value, or its failure as the candidate's row."""
+    try:
+        return future.result()
+    except KilledWorker as exc:
+        return on_failure(task, "crash", f"the worker reading it died {exc.allowed_failures + 1} times")
+    except CancelledError:  # the cluster dropped the task: its scheduler went away, or it was cancelled
+        return on_failure(task, "error", "the cluster cancelled it")
+    except Exception as exc:  # noqa: BLE001 - a task's own failure is that candidate's row
+        return on_failure(task, "error", f"unexpected failure ({type(exc).__name__})")
+
+
+class DaskRun:
+    """One batch on a cluster: submits shipped candidates, keeps the window full, turns each finished task into an accepted outcome.
+
+    The hard time limit is kept by the client, from each task's submit time:
+    an overdue task's future is cancelled and the candidate becomes a
+    ``timeout`` row. Cancelling cannot stop a task already running, as a
+    Python thread cannot be killed: its worker thread stays busy until the
+    parse returns, and the per-document time limit, which needs a process's
+    main thread, does not apply on Dask workers either.
+    """
+
+    def __init__(self, client: Client, settings: RunSettings, *, store: Cache | None, out_dir: Path | None, accept: Accept, on_failure: OnFailure) -> None:
+        self.client, self.settings, self.store, self.out_dir = client, settings, store, out_dir
+        self.accept, self.on_failure = accept, on_failure
+        self.digest = settings_digest(settings)
+        self.window = worker_threads(client) * IN_FLIGHT_PER_THREAD
+        self.completed = as_completed()
+        self.pending: dict[Future, tuple[CandidateTask, float, float]] = {}  # future -> (task, submitted, limit)
+
+    def submit(self, task: CandidateTask) -> None:
+        """Send ``task`` once there is room in the window."""
+        while len(self.pending) >= self.window:
+            self.settle()
+        shipped = ship(task, self.settings.limits.max_bytes)
+        future = self.client.submit(screen_shipped, self.digest, shipped, self.out_dir is not None, pure=False)
+        self.pending[future] = (task, time.monotonic(), hard_limit(self.settings, task))
+        self.completed.add(future)
+
+    def drain(self) -> None:
+        while self.pending:
+            self.settle()
+
+    def settle(self) -> None:
+        """Accept whatever has finished, give up on overdue tasks, and wait a moment when nothing had finished."""
+        finished = self.completed.next_batch(block=False) if self.completed.has_ready() else []
+        for future in finished:
+            entry = self.pending.pop(future, None)
+            if entry is not None:  # None: cancelled on its deadline, its row already accepted
+                self._accept(entry[0], _result(future, entry[0], self.on_failure))
+        self._expire()
+        if not finished:
+            time.sleep(POLL_SECONDS)
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for future, (task, submitted, limit) in list(self.pending.items()):
+            if now - submitted > limit:
+                del self.pending[future]
+                future.cancel()
+                self._accept(task, self.on_failure(task, "timeout", f"stopped after the hard limit of {limit:g} s"))
+
+    def _accept(self, task: CandidateTask, value: RenderedCandidate | CandidateOutcome) -> None:
+        """Write a rendered candidate as the local path does (files, then the report cache), then accept it."""
+        if isinstance(value, RenderedCandidate):
+            assert self.out_dir is not None
+            value = value.store(self.out_dir, self.store, task.report_key)
+        self.accept(task, value)
+
+
+def run_on_dask(
+    tasks: Iterator[CandidateTask],
+    settings: RunSettings,
+    *,
+    store: Cache | None,
+    out_dir: Path | None,
+    accept: Accept,
+    on_failure: OnFailure,
+    scheduler: str | None,
+    workers: int,
+) -> int:
+    """Screen ``tasks`` (the candidates the cache did not have) on Dask; returns the worker threads used (0: none was needed).
+
+    No cluster is started or contacted until a candidate needs screening,
+    so a re-run that the cache answers wholly starts nothing.
+    """
+    first = next(tasks, None)
+    if first is None:
+        return 0
+    with open_client(scheduler, workers) as client:
+        name = f"screener-settings-{settings_digest(settings)[:16]}"
+        client.register_plugin(SettingsPlugin(settings_digest(settings), worker_settings(settings)), name=name)
+        try:
+            run = DaskRun(client, settings, store=store, out_dir=out_dir, accept=accept, on_failure=on_failure)
+            run.submit(first)
+            for task in tasks:
+                run.submit(task)
+            run.drain()
+            return worker_threads(client)
+        finally:
+            client.unregister_worker_plugin(name)

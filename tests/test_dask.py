@@ -1,0 +1,197 @@
+"""Screening on Dask: the same outputs as the local executor, the same cache, and a batch that survives dying workers.
+
+One real two-process LocalCluster serves the module (starting one takes
+seconds); every run is real, samples through real Dask workers into a real
+output folder.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import shutil
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+distributed = pytest.importorskip("distributed")
+
+from screener import dask_executor  # noqa: E402
+from screener.batch import screen  # noqa: E402
+from screener.document import Status  # noqa: E402
+from screener.errors import ConfigError  # noqa: E402
+
+from .conftest import REPO  # noqa: E402
+from .pdf_fixtures import encrypted_pdf  # noqa: E402
+from .test_batch_parallel import RUN_TIME, differing  # noqa: E402
+
+AS_OF = datetime.date(2026, 11, 22)
+SAMPLES = REPO / "samples" / "resumes"
+SAMPLE_COUNT = 13
+#: run.json fields that describe how and when this run ran rather than its results.
+RUN_ONLY = ("started", "finished", "seconds", "timings")
+RUN_OPTIONS = ("workers", "cache", "executor", "scheduler")
+#: Deaths of its worker a task is forgiven before Dask gives up on it (KilledWorker): kept low so the test is quick.
+ALLOWED_FAILURES = 1
+
+
+def outputs(out_dir: Path) -> dict[str, bytes]:
+    """Every file of a run folder, with the run's times and executor taken out of index.html and run.json."""
+    files = {}
+    for path in sorted(out_dir.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(out_dir).as_posix()
+        data = path.read_bytes()
+        if relative == "index.html":
+            data = RUN_TIME.sub(r"\1\2", data.decode("utf-8")).encode("utf-8")
+        elif relative == "run.json":
+            manifest = json.loads(data)
+            for key in RUN_ONLY:
+                manifest.pop(key)
+            for key in RUN_OPTIONS:
+                manifest["options"].pop(key)
+            manifest["outputs"].pop("index.html")  # its digest covers the times; the page is compared without them
+            data = json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8")
+        files[relative] = data
+    return files
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two single-threaded worker processes; each holds only the task it runs, so a dying worker takes no bystander with it."""
+    import dask
+
+    with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+        with distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, scheduler_kwargs={"allowed_failures": ALLOWED_FAILURES}
+        ) as running:
+            yield running
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("dask")
+
+
+def on_dask(cluster, folder: Path, out_dir: Path, **options):  # type: ignore[no-untyped-def]
+    options.setdefault("cache", False)
+    return screen(folder, out_dir=out_dir, as_of=AS_OF, executor="dask", scheduler=cluster.scheduler_address, **options)
+
+
+@pytest.fixture(scope="module")
+def mixed(work) -> Path:
+    """Bad files among good ones: a zero-byte PDF, text named .pdf, an encrypted PDF, and two samples."""
+    folder = work / "mixed"
+    folder.mkdir()
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "not-a-pdf.pdf").write_text("Just some text, not a PDF at all.\n", encoding="utf-8")
+    encrypted_pdf(folder / "locked.pdf")
+    shutil.copy(SAMPLES / "nadia-okafor.pdf", folder)
+    shutil.copy(SAMPLES / "oluwaseun-adeyemi.md", folder)
+    return folder
+
+
+def test_when_the_samples_are_screened_on_dask_then_outputs_are_byte_identical_to_local(cluster, work):
+    local = screen(SAMPLES, out_dir=work / "local", as_of=AS_OF, cache=False)
+    dask = on_dask(cluster, SAMPLES, work / "dask")
+    assert dask.stats["candidates_screened"] == SAMPLE_COUNT and dask.stats["workers"] == 2
+    assert len([name for name in outputs(work / "dask") if name.startswith("candidates/")]) == 3 * SAMPLE_COUNT
+    assert differing(outputs(work / "local"), outputs(work / "dask")) == []
+    assert [r.candidate_id for r in dask.results] == [r.candidate_id for r in local.results]
+    manifest = json.loads((work / "dask" / "run.json").read_text(encoding="utf-8"))
+    assert manifest["options"]["executor"] == "dask" and manifest["options"]["scheduler"] == cluster.scheduler_address
+
+
+def test_when_bad_files_are_among_good_ones_then_each_is_its_row_and_outputs_match_local(cluster, work, mixed):
+    screen(mixed, out_dir=work / "mixed-local", as_of=AS_OF, cache=False)
+    run = on_dask(cluster, mixed, work / "mixed-dask")
+    statuses = {r.source: r.status for r in run.results}
+    assert statuses["nadia-okafor.pdf"] is Status.OK and statuses["oluwaseun-adeyemi.md"] is Status.OK
+    assert statuses["locked.pdf"] is Status.ENCRYPTED
+    assert statuses["empty.pdf"] is not Status.OK and statuses["not-a-pdf.pdf"] is not Status.OK
+    assert differing(outputs(work / "mixed-local"), outputs(work / "mixed-dask")) == []
+
+
+def test_when_nothing_is_written_then_dask_returns_the_same_whole_results_as_local(cluster, mixed):
+    local = screen(mixed, as_of=AS_OF, cache=False)
+    dask = screen(mixed, as_of=AS_OF, cache=False, executor="dask", scheduler=cluster.scheduler_address)
+    assert [r.model_dump(mode="json") for r in dask.results] == [r.model_dump(mode="json") for r in local.results]
+    assert any(r.evidence for r in dask.results)  # whole results, evidence included
+
+
+def test_when_run_again_with_the_same_cache_then_every_candidate_comes_from_it(cluster, work, mixed):
+    first = on_dask(cluster, mixed, work / "cached-1", cache=True, cache_dir=work / "cache")
+    again = on_dask(cluster, mixed, work / "cached-2", cache=True, cache_dir=work / "cache")
+    assert first.stats["candidates_screened"] == 5 and first.stats["candidates_from_cache"] == 0
+    assert again.stats["candidates_from_cache"] == 5 and again.stats["candidates_screened"] == 0
+    assert again.stats["workers"] == 0, "the cluster was used although the cache held every candidate"
+    assert differing(outputs(work / "cached-1"), outputs(work / "cached-2")) == []
+
+
+def test_when_distributed_is_missing_then_the_error_says_what_to_install(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "distributed" else real(name, *a))
+    with pytest.raises(ConfigError, match=r"install screener\[dask\] to use --executor dask"):
+        screen(SAMPLES, executor="dask", cache=False)
+
+
+def _killing_or_slow(digest, shipped, render):  # type: ignore[no-untyped-def]
+    """A task that kills its worker on a document named ``poison``, sleeps on one named ``slow``, else screens as usual."""
+    names = [d.relative for d in shipped.documents]
+    if any(name.startswith("poison") for name in names):
+        os._exit(3)
+    if any(name.startswith("slow") for name in names):
+        time.sleep(3)
+    return dask_executor.screen_shipped(digest, shipped, render)
+
+
+def test_when_a_file_kills_every_worker_that_reads_it_then_it_is_an_error_row_and_the_batch_finishes(cluster, work, mixed, monkeypatch):
+    folder = work / "poisoned"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "nadia-okafor.pdf", folder)
+    shutil.copy(SAMPLES / "oluwaseun-adeyemi.md", folder)
+    (folder / "poison.txt").write_text("Resume of someone\n", encoding="utf-8")
+    (folder / "slow.txt").write_text("Resume of someone slow\n", encoding="utf-8")
+    monkeypatch.setattr(dask_executor, "screen_shipped", _killing_or_slow)
+    monkeypatch.setattr(dask_executor, "hard_limit", lambda settings, task: 1.0 if task.source.startswith("slow") else 300.0)
+    run = on_dask(cluster, folder, work / "poisoned-out")
+    rows = {r.source: r for r in run.results}
+    assert set(rows) == {"nadia-okafor.pdf", "oluwaseun-adeyemi.md", "poison.txt", "slow.txt"}
+    assert rows["poison.txt"].status is Status.ERROR
+    assert rows["poison.txt"].error == f"the worker reading it died {ALLOWED_FAILURES + 1} times"
+    assert rows["slow.txt"].status is Status.TIMEOUT and rows["slow.txt"].error == "stopped after the hard limit of 1 s"
+    csv = (work / "poisoned-out" / "ranking.csv").read_text(encoding="utf-8")
+    assert "the worker reading it died" in csv and csv.count("\n") == 5
+
+
+def test_when_a_worker_is_killed_mid_run_then_the_batch_still_finishes_with_every_candidate(cluster, work):
+    client = distributed.Client(cluster)
+    before = client.run(os.getpid)
+    out = work / "killed"
+    killed: dict = {}
+
+    def kill_after_first_report() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not list((out / "candidates").glob("*.json")):
+            time.sleep(0.02)
+        killed["reports_then"] = len(list((out / "candidates").glob("*.json")))
+        os.kill(next(iter(before.values())), signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_after_first_report, daemon=True)
+    killer.start()
+    run = on_dask(cluster, SAMPLES, out)
+    killer.join()
+    assert killed["reports_then"] < SAMPLE_COUNT, "the worker was killed only after the run had finished"
+    assert len(run.results) == SAMPLE_COUNT and all(r.ok for r in run.results)
+    assert len(list((out / "candidates").glob("*.json"))) == SAMPLE_COUNT
+    assert differing(outputs(work / "local"), outputs(out)) == []
+    client.wait_for_workers(2, timeout=60)
+    assert set(client.run(os.getpid).values()) != set(before.values())  # the nanny replaced the killed worker
+    client.close()
