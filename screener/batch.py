@@ -21,12 +21,13 @@ from pydantic import ValidationError
 from screener.cache import open_cache
 from screener.discover import Discovery, Skipped, discover
 from screener.document import Document, SectionKind, Status
-from screener.errors import ConfigError, DocumentError
+from screener.errors import ConfigError, DocumentError, validation_problems
 from screener.evidence.model import EvidenceItem
 from screener.ingest.engines import DEFAULT_ENGINE
 from screener.ingest.limits import Limits
 from screener.jobs.fit import job_fit
 from screener.jobs.model import JobProfile
+from screener.jobs.profile import is_job_profile, parse_job_profile
 from screener.results import CandidateResult, DocumentOutcome, OutlineEntry, OutlineSection
 from screener.runner import load_taxonomy_cached
 from screener.scoring import CandidateScores, score_candidate
@@ -89,52 +90,45 @@ def _check_executor(executor: str, scheduler: str | None) -> None:
         raise ConfigError("install screener[dask] to use --executor dask")
 
 
-def load_profile(path: Path, taxonomy: Taxonomy) -> RoleProfile:
-    """A user's role profile YAML, checked like the bundled ones; it replaces the profile of its role."""
+def read_profile(path: Path, taxonomy: Taxonomy) -> RoleProfile | JobProfile:
+    """A user's profile YAML, read once and checked like the bundled ones.
+
+    A role profile replaces the bundled profile of its role; a job profile
+    (``kind: job``, from ``screener role --write-profile``) is a job to rank for.
+    """
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        profile = RoleProfile.model_validate(data)
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot be read as YAML ({' '.join(str(exc).split())[:200]})") from None
+    if is_job_profile(data):
+        return parse_job_profile(data, taxonomy, str(path))
+    try:
+        profile = RoleProfile.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"{path}: {problems}") from None
+        raise ConfigError(f"{path}: {validation_problems(exc)}") from None
     unknown = [p for p in profile.pillars if p not in taxonomy.pillars]
     if unknown:
         raise ConfigError(f"{path}: profile {profile.id!r}: unknown pillar(s) {', '.join(unknown)}")
     return profile
 
 
-def _profile_data(path: Path) -> object:
-    try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot be read as YAML ({' '.join(str(exc).split())[:200]})") from None
-
-
-def job_for(taxonomy: Taxonomy, job: Path | None = None, profile: Path | None = None) -> JobProfile | None:
-    """The job to rank for: a job description analysed into a profile, or a job profile file (``kind: job``)."""
-    from screener.jobs.profile import is_job_profile, job_profile, parse_job_profile
-
+def job_for(taxonomy: Taxonomy, job: Path | None = None, custom: RoleProfile | JobProfile | None = None) -> JobProfile | None:
+    """The job to rank for: a job description analysed into a profile, else a job profile the user gave."""
     if job is not None:
         from screener.jobs.analyse import analyse_job
+        from screener.jobs.profile import job_profile
 
         try:
             return job_profile(analyse_job(Path(job), taxonomy))
         except DocumentError as exc:
             raise ConfigError(f"{job}: the job description cannot be read ({exc})") from None
-    if profile is not None:
-        data = _profile_data(profile)
-        if is_job_profile(data):
-            return parse_job_profile(data, taxonomy, str(profile))
-    return None
+    return custom if isinstance(custom, JobProfile) else None
 
 
-def profiles_for(taxonomy: Taxonomy, profile_file: Path | None, stored: dict | None = None) -> dict[str, RoleProfile]:
-    """The AI and ML profiles: the taxonomy's, or an earlier run's ``stored`` ones, then a user's file over its role's."""
+def profiles_for(taxonomy: Taxonomy, custom: RoleProfile | JobProfile | None = None, stored: dict | None = None) -> dict[str, RoleProfile]:
+    """The AI and ML profiles: the taxonomy's, or an earlier run's ``stored`` ones, then a user's role profile over its role's."""
     profiles = {pid: RoleProfile.model_validate(stored[pid]) if stored and pid in stored else taxonomy.roles[pid] for pid in (AI_PROFILE, ML_PROFILE)}
-    if profile_file is not None:
-        custom = load_profile(profile_file, taxonomy)
+    if isinstance(custom, RoleProfile):
         profiles[AI_PROFILE if custom.role == "ai" else ML_PROFILE] = custom
     return profiles
 
@@ -332,8 +326,9 @@ def screen(
     started, clock = _now(), time.perf_counter()
     store = open_cache(cache_dir) if cache else None
     taxonomy = load_taxonomy_cached(list(taxonomy_files), store)
-    wanted = job_for(taxonomy, job, profile)
-    profiles = profiles_for(taxonomy, None if wanted is not None and job is None else profile)
+    custom = read_profile(profile, taxonomy) if profile is not None else None
+    wanted = job_for(taxonomy, job, custom)
+    profiles = profiles_for(taxonomy, custom)
     role = JOB_RANKING if wanted is not None else role
     as_of = as_of or datetime.date.today()
     limits = limits or Limits()
@@ -431,17 +426,15 @@ def rank_run(out_dir: Path, *, role: str | None = None, profile: Path | None = N
     options = dict(manifest.get("options", {}))
     files = list(taxonomy_files) if taxonomy_files is not None else [Path(p) for p in options.get("taxonomy", [])]
     taxonomy = load_taxonomy(files)
-    from screener.jobs.profile import parse_job_profile
-
-    new_job = job_for(taxonomy, profile=profile)  # a job profile given now replaces the run's job; a role profile keeps it
-    job = new_job
+    custom = read_profile(profile, taxonomy) if profile is not None else None
+    job = job_for(taxonomy, custom=custom)  # a job profile given now replaces the run's job; a role profile keeps it
     if job is None and options.get("job_profile"):
         job = parse_job_profile(options["job_profile"], taxonomy, f"{out_dir}/run.json")
     role = role or (JOB_RANKING if job is not None else manifest.get("ranking_role", "best"))
     if role == JOB_RANKING and job is None:
         role = "best"  # the run had no job: rank by the better fit
     _check_role(role)
-    profiles = profiles_for(taxonomy, None if new_job is not None else profile, stored=manifest.get("profiles", {}))
+    profiles = profiles_for(taxonomy, custom, stored=manifest.get("profiles", {}))
     options["job_profile"] = job.model_dump(mode="json") if job is not None else None
     as_of = datetime.date.fromisoformat(manifest.get("as_of") or datetime.date.today().isoformat())
     options.update(role=role, profile=str(profile) if profile else options.get("profile"), taxonomy=[str(p) for p in files], reranked_from=str(out_dir))

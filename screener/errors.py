@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 from screener.document import Status
 
 
@@ -23,3 +25,8 @@ class DocumentError(ScreenerError):
 
     def __str__(self) -> str:
         return f"{self.status.value}: {self.message}"
+
+
+def validation_problems(exc: ValidationError) -> str:
+    """A data file's validation errors on one line: ``field.path: problem; ...``, for a ConfigError's message."""
+    return "; ".join(f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in exc.errors())

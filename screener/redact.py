@@ -21,14 +21,14 @@ from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from screener.document import Document, SectionKind
-from screener.errors import ConfigError
+from screener.errors import ConfigError, validation_problems
 from screener.results import CandidateResult
+from screener.structure.links import EMAIL_IN_TEXT, TRAILING_PUNCTUATION, URL_IN_TEXT, host_of
 
 PERSONAL_RESOURCE = "personal.yaml"
 NEUTRAL_PREFIX = "candidate-"
@@ -40,8 +40,6 @@ CODE_FIELDS = frozenset(
 #: Name words too common to remove from text ("Will", "May" and "Mark" stay words) or that are not names.
 NOT_NAMES = frozenset({"resume", "cv", "final", "updated", "copy", "version", "portfolio", "the", "and", "van", "von", "der", "del", "de", "la"})
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\b(?:[\w-]+\.)+(?:com|org|net|io|dev|me|ai|co|app|page|site|xyz|info|in|uk|de)/[^\s<>\"')\]]*", re.I)
 PHONE = re.compile(r"(?<![\w.])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]\d{2,4}){1,4}(?!\w|[.,]\d)")
 DATE_OF_BIRTH = re.compile(r"\b(?:19[3-9]\d|20[01]\d)[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.](?:19[3-9]\d|20[01]\d)\b")
 SOCIAL_ID = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
@@ -75,7 +73,7 @@ def personal_data() -> PersonalData:
     try:
         return PersonalData.model_validate(yaml.safe_load(text))
     except ValidationError as exc:
-        raise ConfigError(f"skill_taxonomy/{PERSONAL_RESOURCE}: {exc.errors()[0]['msg']}") from None
+        raise ConfigError(f"skill_taxonomy/{PERSONAL_RESOURCE}: {validation_problems(exc)}") from None
 
 
 def _words(phrases: Iterable[str]) -> str:
@@ -100,16 +98,15 @@ class Redactor:
         self._name = re.compile(rf"(?<!\w)(?:{_words(tokens)})(?!\w)", re.I) if tokens else None
 
     def _link(self, match: re.Match[str]) -> str:
-        url = match.group(0)
-        host = (urlsplit(url if "://" in url else f"https://{url}").hostname or "").casefold().removeprefix("www.")
-        return personal_data().kept_hosts.get(host, "[link]")
+        url = match.group(0).rstrip(TRAILING_PUNCTUATION)
+        return personal_data().kept_hosts.get(host_of(url), "[link]") + match.group(0)[len(url) :]
 
     def text(self, value: str) -> str:
         if not value:
             return value
         labelled, markers, street = _patterns()
-        value = EMAIL.sub("[email]", value)
-        value = URL.sub(self._link, value)
+        value = EMAIL_IN_TEXT.sub("[email]", value)
+        value = URL_IN_TEXT.sub(self._link, value)
         value = labelled.sub("[personal]", value)
         value = street.sub("[address]", value)
         value = DATE_OF_BIRTH.sub("[date]", value)

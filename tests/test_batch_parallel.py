@@ -30,8 +30,9 @@ SAMPLE_COUNT = 13
 PARSE_STAGES = {"extract", "layout", "structure"}
 #: index.html shows when the run started and finished and how long it took: the only text that differs between runs.
 RUN_TIME = re.compile(r"(<dt>(?:started|finished|duration)</dt><dd[^>]*>)[^<]*(</dd>)")
-#: run.json fields that describe this run rather than its results.
+#: run.json fields that describe how and when this run ran rather than its results.
 RUN_ONLY = ("started", "finished", "seconds", "timings")
+RUN_OPTIONS = ("workers", "cache", "executor", "scheduler")
 
 EXTRA_SKILL = """
 skills:
@@ -49,7 +50,7 @@ def cli(*args):
 
 
 def outputs(out_dir: Path) -> dict[str, bytes]:
-    """Every file of a run folder, with the run's own times taken out of index.html and run.json."""
+    """Every file of a run folder, with the run's times and how it ran (workers, cache, executor) taken out of index.html and run.json."""
     files = {}
     for path in sorted(out_dir.rglob("*")):
         if not path.is_file():
@@ -62,8 +63,8 @@ def outputs(out_dir: Path) -> dict[str, bytes]:
             manifest = json.loads(data)
             for key in RUN_ONLY:
                 manifest.pop(key)
-            manifest["options"].pop("workers")
-            manifest["options"].pop("cache")
+            for key in RUN_OPTIONS:
+                manifest["options"].pop(key, None)
             manifest["outputs"].pop("index.html")  # its digest covers the times; the page is compared without them
             data = json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8")
         files[relative] = data

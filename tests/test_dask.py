@@ -27,38 +27,13 @@ from screener.errors import ConfigError  # noqa: E402
 
 from .conftest import REPO  # noqa: E402
 from .pdf_fixtures import encrypted_pdf  # noqa: E402
-from .test_batch_parallel import RUN_TIME, differing  # noqa: E402
+from .test_batch_parallel import differing, outputs  # noqa: E402
 
 AS_OF = datetime.date(2026, 11, 22)
 SAMPLES = REPO / "samples" / "resumes"
 SAMPLE_COUNT = 13
-#: run.json fields that describe how and when this run ran rather than its results.
-RUN_ONLY = ("started", "finished", "seconds", "timings")
-RUN_OPTIONS = ("workers", "cache", "executor", "scheduler")
 #: Deaths of its worker a task is forgiven before Dask gives up on it (KilledWorker): kept low so the test is quick.
 ALLOWED_FAILURES = 1
-
-
-def outputs(out_dir: Path) -> dict[str, bytes]:
-    """Every file of a run folder, with the run's times and executor taken out of index.html and run.json."""
-    files = {}
-    for path in sorted(out_dir.rglob("*")):
-        if not path.is_file():
-            continue
-        relative = path.relative_to(out_dir).as_posix()
-        data = path.read_bytes()
-        if relative == "index.html":
-            data = RUN_TIME.sub(r"\1\2", data.decode("utf-8")).encode("utf-8")
-        elif relative == "run.json":
-            manifest = json.loads(data)
-            for key in RUN_ONLY:
-                manifest.pop(key)
-            for key in RUN_OPTIONS:
-                manifest["options"].pop(key)
-            manifest["outputs"].pop("index.html")  # its digest covers the times; the page is compared without them
-            data = json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8")
-        files[relative] = data
-    return files
 
 
 @pytest.fixture(scope="module")

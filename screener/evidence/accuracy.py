@@ -19,13 +19,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from screener.evidence.extract import EvidenceExtractor
-from screener.evidence.model import Strength
+from screener.evidence.model import STRENGTH_ORDER, Strength
 from screener.evidence.pipeline import build_extractor
 from screener.evidence.units import text_units
 from screener.taxonomy import load_taxonomy
 
 DEFAULT_SET = Path(__file__).resolve().parents[2] / "tests" / "data" / "annotated_sentences.yaml"
-STRENGTH_ORDER = {"shipped": 0, "built": 1, "listed": 2, "learning": 3}
 
 
 class Annotation(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
@@ -11,6 +11,8 @@ from screener.document import DateRange, SectionKind, Span
 EVIDENCE_SCHEMA_VERSION = 1
 
 Strength = Literal["shipped", "built", "listed", "learning"]
+#: Strongest first: where an item's strength ranks (shipped 0 ... learning 3).
+STRENGTH_ORDER: dict[str, int] = {strength: rank for rank, strength in enumerate(get_args(Strength))}
 #: Strongest first: the order reports and the scorer rank strengths in.
 STRENGTHS: tuple[Strength, ...] = ("shipped", "built", "listed", "learning")
 SignalKind = Literal[

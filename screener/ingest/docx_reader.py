@@ -32,7 +32,9 @@ from docx.oxml.ns import qn
 
 from screener.document import Status
 from screener.errors import DocumentError
+from screener.ingest.hidden import MIN_CONTRAST, REASONS, TINY_SIZE, WHITE, contrast
 from screener.ingest.text_reader import MAX_BYTES, format_size, read_bytes
+from screener.ingest.words import RGB
 from screener.structure.source import CELL_SEPARATOR, SourceLine
 
 #: The zip may expand to at most this many bytes in all.
@@ -304,23 +306,29 @@ def _blocks(container) -> Iterator:  # type: ignore[no-untyped-def]
             yield from _blocks(child)
 
 
-#: A run at or below this size (points) is unreadable.
-TINY_POINTS = 2.0
-#: Colours (w:color) no reader sees on a white page, unless the run or paragraph is shaded.
-WHITE_COLOURS = frozenset({"FFFFFF", "FEFEFE", "FDFDFD", "FCFCFC", "FBFBFB", "FAFAFA"})
-#: Shading fills that leave the page white.
-NO_SHADING = frozenset({"", "auto", "FFFFFF", "ffffff"})
+HEX_COLOUR = re.compile(r"^[0-9A-Fa-f]{6}$")
 
 
-def _shaded(props) -> bool:  # type: ignore[no-untyped-def]
-    """A run or paragraph painted on a colour (w:shd fill, or a highlight): white text on it can be read."""
-    if props is None:
-        return False
-    shade = props.find(qn("w:shd"))
-    if shade is not None and (shade.get(qn("w:fill")) or "") not in NO_SHADING:
-        return True
-    highlight = props.find(qn("w:highlight"))
-    return highlight is not None and (highlight.get(W_VAL) or "none") not in ("none", "white")
+def _rgb(value: str | None) -> RGB | None:
+    """A w:color or w:fill value ("1F3864") as RGB; "auto" and anything else as None."""
+    if not value or not HEX_COLOUR.match(value):
+        return None
+    return (int(value[0:2], 16) / 255, int(value[2:4], 16) / 255, int(value[4:6], 16) / 255)
+
+
+def _background(rpr, ppr) -> RGB | None:  # type: ignore[no-untyped-def]
+    """What a run is printed on: its own shading, else its paragraph's, else the white page; None (unknown) under a highlight."""
+    for props in (rpr, ppr):
+        if props is None:
+            continue
+        highlight = props.find(qn("w:highlight"))
+        if highlight is not None and (highlight.get(W_VAL) or "none") not in ("none", "white"):
+            return None
+        shade = props.find(qn("w:shd"))
+        fill = _rgb(shade.get(qn("w:fill"))) if shade is not None else None
+        if fill is not None:
+            return fill
+    return WHITE
 
 
 class _BodyReader:
@@ -332,13 +340,15 @@ class _BodyReader:
         if rpr is None:
             return None
         if _on_off(rpr.find(qn("w:vanish"))):
-            return "marked hidden"
+            return REASONS["marked"]
         colour = rpr.find(qn("w:color"))
-        if colour is not None and (colour.get(W_VAL) or "").upper() in WHITE_COLOURS and not _shaded(rpr) and not _shaded(ppr):
-            return "white on the white page"
+        text_colour = _rgb(colour.get(W_VAL)) if colour is not None else None
+        background = _background(rpr, ppr) if text_colour is not None else None
+        if text_colour is not None and background is not None and contrast(text_colour, background) <= MIN_CONTRAST:
+            return REASONS["background"]
         size = _half_points(rpr.find(qn("w:sz")))
-        if size is not None and 0 < size <= TINY_POINTS:
-            return "tiny (at most 2 pt)"
+        if size is not None and 0 < size <= TINY_SIZE:
+            return REASONS["tiny"]
         return None
 
     def paragraph(self, p) -> list[SourceLine]:  # type: ignore[no-untyped-def]

@@ -13,6 +13,9 @@ marks words ``concealed`` and this module reports them too.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
+
+import numpy as np
 
 from screener.document import HiddenText
 from screener.ingest.words import RGB, Box, PageWords, PositionedWord
@@ -34,10 +37,15 @@ REASONS = {
     "background": "the colour of its background",
     "tiny": f"tiny (at most {TINY_SIZE:g} pt)",
     "off_page": "outside the page",
+    "marked": "marked hidden",  # DOCX: a run marked hidden (w:vanish)
+    "comment": "an HTML comment",  # Markdown
+    "styled": "styled so a browser does not show it",  # Markdown: inline HTML with display:none, white, zero size ...
 }
 #: The most text kept to show a reviewer what was hidden, per page and reason.
 SAMPLE_CHARS = 160
 WHITE: RGB = (1.0, 1.0, 1.0)
+#: Words compared with a page's filled shapes at a time, so the comparison's memory stays bounded.
+CHUNK_WORDS = 4096
 
 
 def _luminance(color: RGB) -> float:
@@ -48,41 +56,72 @@ def _luminance(color: RGB) -> float:
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
+@lru_cache(maxsize=4096)
 def contrast(a: RGB, b: RGB) -> float:
-    """The WCAG contrast ratio of two colours, 1 (identical) to 21 (black on white)."""
+    """The WCAG contrast ratio of two colours, 1 (identical) to 21 (black on white); a page has few of either."""
     high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
     return (high + 0.05) / (low + 0.05)
 
 
-def _holds(box: Box, x: float, y: float) -> bool:
-    return box.x0 <= x <= box.x1 and box.top <= y <= box.bottom
+def holding(cx: np.ndarray, cy: np.ndarray, boxes: list[Box]) -> np.ndarray:
+    """(points x boxes): does each box hold each point (a word's or a glyph's centre)?"""
+    x0, top, x1, bottom = (np.asarray([getattr(b, side) for b in boxes], dtype=np.float64)[None, :] for side in ("x0", "top", "x1", "bottom"))
+    return (cx[:, None] >= x0) & (cx[:, None] <= x1) & (cy[:, None] >= top) & (cy[:, None] <= bottom)
 
 
-def _background(page: PageWords, word: PositionedWord) -> RGB | None:
-    """The colour behind a word: the last filled shape painted under its centre, else the white page; None when unknown."""
-    x, y = (word.x0 + word.x1) / 2, word.middle
-    if any(_holds(image, x, y) for image in page.images):
-        return None  # a photo or banner: no rule here can tell what is visible on it
-    for fill in reversed(page.fills or page.rects):
-        if _holds(fill.box, x, y) and fill.box.height >= (BACKGROUND_EM if fill.rectangle else SHAPE_BACKGROUND_EM) * word.size:
-            return fill.color
-    return WHITE
+def _backgrounds(page: PageWords, cx: np.ndarray, cy: np.ndarray, size: np.ndarray) -> list[RGB | None]:
+    """The colour behind each word: the last filled shape painted under its centre, else the white page; None when unknown.
+
+    A photo or banner image under the word makes it unknown: no rule here can tell what is visible on it.
+    """
+    count = len(cx)
+    under: list[RGB | None] = [WHITE] * count
+    fills = list(page.fills or page.rects)
+    if fills:
+        boxes = [f.box for f in fills]
+        heights = np.asarray([f.box.height for f in fills])[None, :]
+        least = np.asarray([BACKGROUND_EM if f.rectangle else SHAPE_BACKGROUND_EM for f in fills])[None, :]
+        for start in range(0, count, CHUNK_WORDS):  # words x fills in chunks: a hostile page may hold many of both
+            part = slice(start, start + CHUNK_WORDS)
+            behind = holding(cx[part], cy[part], boxes) & (heights >= least * size[part, None])
+            last = len(fills) - 1 - np.argmax(behind[:, ::-1], axis=1)
+            for index in np.flatnonzero(behind.any(axis=1)).tolist():
+                under[start + index] = fills[int(last[index])].color
+    if page.images:
+        for index in np.flatnonzero(holding(cx, cy, list(page.images)).any(axis=1)).tolist():
+            under[index] = None
+    return under
+
+
+def page_reasons(page: PageWords) -> list[str | None]:
+    """Why no reader sees each word of the page (a key of REASONS), or None when it is visible; whole pages at once."""
+    words = page.words
+    if not words:
+        return []
+    x0, top, x1, bottom, size = np.asarray([(w.x0, w.top, w.x1, w.bottom, w.size) for w in words], dtype=np.float64).T
+    cx, cy = (x0 + x1) / 2, (top + bottom) / 2
+    off_page = (cx < -PAGE_MARGIN) | (cx > page.width + PAGE_MARGIN) | (cy < -PAGE_MARGIN) | (cy > page.height + PAGE_MARGIN)
+    tiny = (size > 0) & (size <= TINY_SIZE)
+    backgrounds = _backgrounds(page, cx, cy, size)
+    reasons: list[str | None] = []
+    for index, word in enumerate(words):
+        background = backgrounds[index]
+        if word.concealed:
+            reasons.append("concealed")
+        elif off_page[index]:
+            reasons.append("off_page")
+        elif tiny[index]:
+            reasons.append("tiny")
+        elif word.color is not None and background is not None and contrast(word.color, background) <= MIN_CONTRAST:
+            reasons.append("background")
+        else:
+            reasons.append(None)
+    return reasons
 
 
 def hidden_reason(page: PageWords, word: PositionedWord) -> str | None:
-    """Why no reader sees ``word`` (a key of REASONS), or None when it is visible."""
-    if word.concealed:
-        return "concealed"
-    x, y = (word.x0 + word.x1) / 2, word.middle
-    if x < -PAGE_MARGIN or x > page.width + PAGE_MARGIN or y < -PAGE_MARGIN or y > page.height + PAGE_MARGIN:
-        return "off_page"
-    if 0 < word.size <= TINY_SIZE:
-        return "tiny"
-    if word.color is not None:
-        background = _background(page, word)
-        if background is not None and contrast(word.color, background) <= MIN_CONTRAST:
-            return "background"
-    return None
+    """Why no reader sees ``word`` on ``page`` (a key of REASONS), or None when it is visible."""
+    return page_reasons(page.model_copy(update={"words": (word,)}))[0]
 
 
 def summarise(page: int, hidden: Iterable[tuple[str, str]]) -> list[HiddenText]:
@@ -103,9 +142,9 @@ def hidden_warnings(hidden: Iterable[HiddenText]) -> list[str]:
     return [f"hidden text left out (page {h.page}, {h.reason}, {h.words} words): \"{h.text}\"" for h in hidden]
 
 
-def _readable(word: PositionedWord) -> bool:
-    """A word that could carry meaning (two letters or digits), not a stray dot or rule drawn in white."""
-    return sum(ch.isalnum() for ch in word.text) >= 2
+def readable(text: str) -> bool:
+    """Text that could carry meaning (two letters or digits), not a stray dot or rule drawn in white: worth reporting."""
+    return sum(ch.isalnum() for ch in text) >= 2
 
 
 def visible_pages(pages: list[PageWords]) -> tuple[list[PageWords], tuple[HiddenText, ...]]:
@@ -115,8 +154,7 @@ def visible_pages(pages: list[PageWords]) -> tuple[list[PageWords], tuple[Hidden
     for page in pages:
         hidden: list[tuple[str, PositionedWord]] = []
         visible: list[PositionedWord] = []
-        for word in page.words:
-            reason = hidden_reason(page, word)
+        for word, reason in zip(page.words, page_reasons(page), strict=True):
             if reason is None:
                 visible.append(word)
             else:
@@ -125,5 +163,5 @@ def visible_pages(pages: list[PageWords]) -> tuple[list[PageWords], tuple[Hidden
             kept_pages.append(page)
             continue
         kept_pages.append(page.model_copy(update={"words": tuple(visible)}))
-        report.extend(summarise(page.number, ((REASONS[r], w.text) for r, w in hidden if _readable(w))))
+        report.extend(summarise(page.number, ((REASONS[r], w.text) for r, w in hidden if readable(w.text))))
     return kept_pages, tuple(report)

@@ -22,6 +22,7 @@ from markdown_it.token import Token
 
 from screener.document import Status
 from screener.errors import DocumentError
+from screener.ingest.hidden import REASONS, readable
 from screener.ingest.text_reader import MAX_BYTES, decode_text, read_bytes, text_lines
 from screener.structure.source import CELL_SEPARATOR, SourceLine
 
@@ -61,10 +62,6 @@ def strip_front_matter(lines: list[str]) -> list[str]:
     return lines
 
 
-def _readable(text: str) -> bool:
-    return sum(ch.isalnum() for ch in text) >= 2
-
-
 def html_text(fragment: str, hidden: Hidden | None = None) -> list[str]:
     """The visible lines of a raw HTML fragment.
 
@@ -89,7 +86,7 @@ def html_text(fragment: str, hidden: Hidden | None = None) -> list[str]:
         if fragment.startswith("<!--", start) and "comment" not in unclosed:
             end = fragment.find("-->", start + 4)
             if end >= 0:
-                _report(hidden, "an HTML comment", fragment[start + 4 : end])
+                _report(hidden, REASONS["comment"], fragment[start + 4 : end])
                 pos = end + 3
                 continue
             unclosed.add("comment")
@@ -97,7 +94,7 @@ def html_text(fragment: str, hidden: Hidden | None = None) -> list[str]:
         if concealing is not None:
             closing = fragment.lower().find(f"</{concealing.group(1).lower()}", concealing.end())
             if closing >= 0:
-                _report(hidden, "styled so a browser does not show it", html_text(fragment[concealing.end() : closing]))
+                _report(hidden, REASONS["styled"], html_text(fragment[concealing.end() : closing]))
                 close_end = fragment.find(">", closing)
                 pos = close_end + 1 if close_end >= 0 else size
                 continue
@@ -123,7 +120,7 @@ def html_text(fragment: str, hidden: Hidden | None = None) -> list[str]:
 
 def _report(hidden: Hidden | None, reason: str, text: str | list[str]) -> None:
     text = " ".join((" ".join(text) if isinstance(text, list) else html.unescape(text)).split())
-    if hidden is not None and _readable(text):
+    if hidden is not None and readable(text):
         hidden.append((reason, text))
 
 
@@ -173,7 +170,7 @@ def render_inline(children: list[Token], hidden: Hidden | None = None) -> list[_
         kind = token.type
         if concealed is not None:
             if kind == "html_inline" and token.content.strip().lower().startswith(f"</{concealed[0]}"):
-                _report(hidden, "styled so a browser does not show it", concealed[1])
+                _report(hidden, REASONS["styled"], concealed[1])
                 concealed = None
             elif kind in ("text", "code_inline"):
                 concealed[1].append(token.content)
@@ -182,7 +179,7 @@ def render_inline(children: list[Token], hidden: Hidden | None = None) -> list[_
             concealed = (opening.group(1).lower(), [])
             continue
         if kind == "html_inline" and token.content.startswith("<!--"):
-            _report(hidden, "an HTML comment", token.content.removeprefix("<!--").removesuffix("-->"))
+            _report(hidden, REASONS["comment"], token.content.removeprefix("<!--").removesuffix("-->"))
             continue
         if kind == "strong_open":
             strong += 1
@@ -209,7 +206,7 @@ def render_inline(children: list[Token], hidden: Hidden | None = None) -> list[_
                 pieces[-1].add(text, strong > 0)
         # em, strikethrough and images: markers dropped, image alt text not shown
     if concealed is not None:  # never closed: hidden to the end of the paragraph, as a browser shows it
-        _report(hidden, "styled so a browser does not show it", concealed[1])
+        _report(hidden, REASONS["styled"], concealed[1])
     return [p for p in pieces if p.text]
 
 

@@ -34,6 +34,7 @@ from screener.document import Status
 from screener.errors import DocumentError
 from screener.ingest.assemble import GlyphArrays, assemble_arrays, is_break
 from screener.ingest.glyphs import UNREADABLE_GLYPH, is_bold_font, is_italic_font, normalise_glyph_text
+from screener.ingest.hidden import holding
 from screener.ingest.words import Box, FilledRect, PageLink, PageWords
 
 NAME = "pdfium"
@@ -376,11 +377,7 @@ def _glyph_arrays(text_page: pdfium.PdfTextPage, transform: _Transform, scene: _
 
 def _inside(glyphs: GlyphArrays, boxes: list[Box]) -> np.ndarray:
     """(glyphs x boxes): does each box hold each glyph's centre?"""
-    if not boxes:
-        return np.zeros((len(glyphs.text), 0), dtype=bool)
-    cx, cy = ((glyphs.x0 + glyphs.x1) / 2)[:, None], ((glyphs.top + glyphs.bottom) / 2)[:, None]
-    x0, top, x1, bottom = (np.asarray([getattr(b, side) for b in boxes])[None, :] for side in ("x0", "top", "x1", "bottom"))
-    return (cx >= x0) & (cx <= x1) & (cy >= top) & (cy <= bottom)
+    return holding((glyphs.x0 + glyphs.x1) / 2, (glyphs.top + glyphs.bottom) / 2, boxes)
 
 
 #: How far (points) a glyph's centre may stand outside its clip and still show: clips are often the text's own tight box.

@@ -33,7 +33,8 @@ import yaml
 from pydantic import ValidationError
 
 from screener.document import Document
-from screener.errors import ConfigError
+from screener.errors import ConfigError, validation_problems
+from screener.ingest.text_reader import is_caps_heading, is_colon_heading
 from screener.jobs.model import ALTERNATIVE, Answer, JobAnalysis, JobRole, JobSkill, JobVocabulary, Need, SectionRole
 from screener.taxonomy import Taxonomy
 from screener.vocabulary import SAFE_LOADER, normalise_heading
@@ -41,10 +42,8 @@ from screener.vocabulary import SAFE_LOADER, normalise_heading
 JOBS_RESOURCE = "jobs.yaml"
 #: Tokens before a phrase searched for a negation ("you will not be training models").
 NEGATION_WINDOW = 6
-NEGATIONS = frozenset({"not", "n't", "no", "never", "without", "nor", "neither"})
-#: A line this short (words), in capitals or ending with a colon, heads a section of a plain-text posting.
-MAX_HEADING_WORDS = 8
-TITLE_PREFIX = re.compile(r"^\s*(?:job\s+title|position|role|title|we(?:'re| are)\s+hiring(?:\s+an?)?)\s*[:\-–]\s*", re.IGNORECASE)
+#: A line of at most this many words that names a known section heads it, in a posting without heading markup.
+MAX_NAMED_HEADING_WORDS = 4
 #: Must-have skills at most: the job's core skills, those of the role it needs first; the rest are nice to have.
 MAX_MUST_HAVE = 8
 #: How much a skill's role weighs when choosing must-haves: the needed role's skills first, shared ones (Python, Docker) next.
@@ -62,8 +61,7 @@ def job_vocabulary() -> JobVocabulary:
     try:
         return JobVocabulary.model_validate(yaml.load(text, Loader=SAFE_LOADER))
     except ValidationError as exc:
-        error = exc.errors()[0]
-        raise ConfigError(f"skill_taxonomy/{JOBS_RESOURCE}: {'.'.join(str(p) for p in error['loc'])}: {error['msg']}") from None
+        raise ConfigError(f"skill_taxonomy/{JOBS_RESOURCE}: {validation_problems(exc)}") from None
 
 
 @dataclass
@@ -87,20 +85,24 @@ def section_role(heading: str, vocab: JobVocabulary) -> SectionRole:
 
 
 def _looks_like_heading(text: str, vocab: JobVocabulary) -> bool:
-    words = text.split()
-    if not words or len(words) > MAX_HEADING_WORDS:
-        return False
-    letters = [c for c in text if c.isalpha()]
-    capitals = bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
-    return text.rstrip().endswith(":") or capitals or section_role(text, vocab) != "other" and len(words) <= 4
+    """A plain-text posting's heading: in capitals, ending with a colon (as in plain-text resumes), or a short known section name."""
+    text = text.strip()
+    if is_caps_heading(text) or is_colon_heading(text):
+        return True
+    return 0 < len(text.split()) <= MAX_NAMED_HEADING_WORDS and section_role(text, vocab) != "other"
+
+
+@lru_cache(maxsize=1)
+def _title_label() -> re.Pattern[str]:
+    return re.compile(rf"^\s*(?:{'|'.join(re.escape(label) for label in sorted(job_vocabulary().title_labels, key=len, reverse=True))})\s*[:\-–]\s*", re.I)
 
 
 def _title(doc: Document) -> str | None:
-    """The posting's title: its first heading, or its first line."""
+    """The posting's title: its first heading, or its first line, without a label such as "Job title:"."""
     for block in doc.blocks:
         first = block.text.split("\n")[0].strip()
         if first:
-            return TITLE_PREFIX.sub("", first).strip(" #*") or None
+            return _title_label().sub("", first.replace("’", "'")).strip(" #*") or None
     return None
 
 
@@ -144,12 +146,8 @@ def _phrase_matcher(nlp, vocab: JobVocabulary):  # type: ignore[no-untyped-def]
     return matcher
 
 
-def _token_at(doc, char: int) -> int:  # type: ignore[no-untyped-def]
-    return next((token.i for token in doc if token.idx + len(token.text) > char), len(doc))
-
-
-def _negated(doc, start: int) -> bool:  # type: ignore[no-untyped-def]
-    return any(token.lower_ in NEGATIONS for token in doc[max(0, start - NEGATION_WINDOW) : start])
+def _negated(doc, start: int, negations: frozenset[str]) -> bool:  # type: ignore[no-untyped-def]
+    return any(token.lower_ in negations for token in doc[max(0, start - NEGATION_WINDOW) : start])
 
 
 class JobAnalyser:
@@ -163,6 +161,7 @@ class JobAnalyser:
         self.extractor = extractor or EvidenceExtractor(build_extractor(taxonomy))
         self.nlp = self.extractor.x.nlp
         self.matcher = _phrase_matcher(self.nlp, self.vocab)
+        self.negations = frozenset(word.casefold() for word in self.vocab.negations)
 
     # -- the two kinds of points -----------------------------------------------------------------
 
@@ -183,7 +182,9 @@ class JobAnalyser:
         for section, texts in by_section.items():
             for item in self.extractor.units(text_units(texts, mode="list")):
                 doc = self.nlp.make_doc(item.text)
-                wanted = [m.id for m in item.skills if not _negated(doc, _token_at(doc, m.start))]  # "not labelled datasets"
+                wanted = [  # "not labelled datasets"
+                    m.id for m in item.skills if not _negated(doc, doc.char_span(m.start, m.end, alignment_mode="expand").start, self.negations)
+                ]
                 for requirement in self._alternatives(wanted):
                     entry = named.setdefault(requirement, {"weight": 0.0, "sections": set(), "mentions": 0, "quote": item.text, "order": len(named)})
                     entry["weight"] = max(entry["weight"], weights[section])
@@ -210,7 +211,7 @@ class JobAnalyser:
                 continue
             doc = self.nlp.make_doc(segment.text)
             for match_id, start, end in self.matcher(doc):
-                if _negated(doc, start):
+                if _negated(doc, start, self.negations):
                     continue
                 question, side = self.nlp.vocab.strings[match_id].split(":")
                 phrase = doc[start:end].text.lower()

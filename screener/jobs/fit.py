@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime
 
-from screener.evidence.model import EvidenceItem
+from screener.evidence.model import STRENGTH_ORDER, EvidenceItem
 from screener.jobs.model import ALTERNATIVE, JobFit, JobProfile, Requirement
 from screener.scoring.credit import recency, skill_ids, strength_weight
 from screener.scoring.fit import score_profile
@@ -32,7 +32,6 @@ from screener.taxonomy import RoleProfile, Taxonomy
 REQUIREMENT_SHARE = 0.6
 NEED_WEIGHT = {"must": 2.0, "nice": 1.0}
 STATUS_OF = {"shipped": "shipped", "built": "built", "listed": "listed", "learning": "listed"}
-STRENGTH_ORDER = {"shipped": 0, "built": 1, "listed": 2, "learning": 3}
 
 
 def _best_line(items: list[EvidenceItem], requirement: str, as_of: datetime.date, tunables: Tunables) -> tuple[EvidenceItem | None, float]:

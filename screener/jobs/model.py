@@ -48,6 +48,8 @@ class Decision(Strict):
 class JobVocabulary(Strict):
     version: int
     titles: dict[JobRole, list[str]]
+    title_labels: list[str]
+    negations: list[str]
     sections: dict[Literal["nice_to_have", "requirements", "responsibilities", "ignored"], list[str]]
     section_weights: dict[SectionRole, float]
     questions: list[Question]

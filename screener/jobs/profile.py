@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from screener.errors import ConfigError
+from screener.errors import ConfigError, validation_problems
 from screener.jobs.model import ALTERNATIVE, JobAnalysis, JobProfile
 from screener.taxonomy import Taxonomy
 
@@ -71,8 +71,7 @@ def parse_job_profile(data: object, taxonomy: Taxonomy, where: str) -> JobProfil
     try:
         profile = JobProfile.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"{where}: {problems}") from None
+        raise ConfigError(f"{where}: {validation_problems(exc)}") from None
     return check_profile(profile, taxonomy, where)
 
 

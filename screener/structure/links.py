@@ -12,14 +12,14 @@ from screener.vocabulary import Vocabulary
 #: Links written out in text. A host is at most eight labels of at most 63 characters (DNS's own limit), which also keeps
 #: the scan linear on a long run of word characters and hyphens.
 URL_IN_TEXT = re.compile(
-    r"(?<![@\w.])(?:(?:https?://)[^\s<>\"')\]]+|www\.[^\s<>\"')\]]+|(?<!-)(?:[a-z0-9-]{1,63}\.){1,8}(?:com|org|io|ai|co|net|dev|me|app|xyz|tech)/[^\s<>\"')\]]+)",
+    r"(?<![@\w.])(?:(?:https?://)[^\s<>\"')\]]+|www\.[^\s<>\"')\]]+|(?<!-)(?:[a-z0-9-]{1,63}\.){1,8}(?:com|org|io|ai|co|net|dev|me|app|xyz|tech|page|site|info|in|uk|de)/[^\s<>\"')\]]+)",
     re.IGNORECASE,
 )
 EMAIL_IN_TEXT = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 TRAILING_PUNCTUATION = ".,;:!?|"
 
 
-def _host(url: str) -> str:
+def host_of(url: str) -> str:
     """The URL's host, or "" when it has none or urlsplit refuses it ("https://[abc", a full-width "＃")."""
     try:
         parts = urlsplit(url if "://" in url else "https://" + url)
@@ -31,7 +31,7 @@ def _host(url: str) -> str:
 def classify(url: str, vocab: Vocabulary) -> LinkKind:
     if url.casefold().startswith("mailto:"):
         return LinkKind.EMAIL
-    host = _host(url)
+    host = host_of(url)
     if not host:
         return LinkKind.OTHER
     for kind, hosts in vocab.link_hosts.items():
