@@ -17,6 +17,11 @@ built once per worker process and kept for later runs with the same
 settings. At most :data:`IN_FLIGHT_PER_THREAD` tasks per worker thread are
 outstanding, so memory stays flat on the client however large the folder.
 
+The per-document time limit works on workers' task threads too
+(:func:`screener.ingest.limits.time_limit`). ``--max-memory`` becomes the
+memory limit of the workers of the local cluster this module starts; an
+external cluster's workers are governed by their own ``--memory-limit``.
+
 This module is the only one that imports ``distributed``; the core install
 does not need it.
 """
@@ -36,6 +41,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import dask
 from distributed import Client, Future, LocalCluster, as_completed
 from distributed.diagnostics.plugin import WorkerPlugin
 from distributed.scheduler import KilledWorker
@@ -52,6 +58,12 @@ IN_FLIGHT_PER_THREAD = IN_FLIGHT_PER_WORKER
 POLL_SECONDS = 0.02
 #: Screeners (spaCy pipeline and matchers) a worker process keeps for later runs; each is a few hundred MB at most.
 KEPT_SCREENERS = 2
+#: A Dask worker's own memory before it reads a file (interpreter, distributed, the spaCy pipeline), in MB.
+#: Dask limits a worker's whole memory and ``--max-memory`` is growth, so a local cluster's limit is the sum.
+WORKER_BASELINE_MB = 300
+#: Dask's reactions to a worker's memory short of the restart: nothing to spill (results go straight to the
+#: client), and a paused worker whose memory stays up would hold its queue forever, so only the restart is kept.
+ONLY_RESTART = {"distributed.worker.memory.target": False, "distributed.worker.memory.spill": False, "distributed.worker.memory.pause": False}
 
 Accept = Callable[[CandidateTask, CandidateOutcome], None]
 OnFailure = Callable[[CandidateTask, str, str], CandidateOutcome]
@@ -193,9 +205,22 @@ def screen_shipped(digest: str, shipped: ShippedCandidate, render: bool) -> Rend
 # --------------------------------------------------------------------------- the client side
 
 
+def worker_memory_limit(max_memory_mb: int) -> int:
+    """Bytes a local cluster's worker may hold: its baseline and the growth ``--max-memory`` allows.
+
+    Its nanny restarts a worker past (95% of) it; the task it ran is retried
+    and, once it has killed its workers too often, becomes the file's error row.
+    """
+    return (WORKER_BASELINE_MB + max_memory_mb) * 1024 * 1024
+
+
 @contextmanager
-def open_client(scheduler: str | None, workers: int) -> Iterator[Client]:
-    """A client of ``scheduler``, or of a local cluster of ``workers`` single-threaded processes that is closed at the end."""
+def open_client(scheduler: str | None, workers: int, max_memory_mb: int) -> Iterator[Client]:
+    """A client of ``scheduler``, or of a local cluster of ``workers`` single-threaded processes that is closed at the end.
+
+    ``max_memory_mb`` sets the local cluster's memory limit per worker
+    (:func:`worker_memory_limit`); an external cluster keeps its own.
+    """
     if scheduler:
         try:
             client = Client(scheduler)
@@ -204,7 +229,11 @@ def open_client(scheduler: str | None, workers: int) -> Iterator[Client]:
         with client:
             yield client
         return
-    with LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
+    with dask.config.set(ONLY_RESTART):  # each nanny keeps the config it was started with, for its workers' restarts too
+        cluster = LocalCluster(
+            n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None, memory_limit=worker_memory_limit(max_memory_mb)
+        )
+    with cluster, Client(cluster) as client:
         yield client
 
 
@@ -231,9 +260,8 @@ class DaskRun:
     The hard time limit is kept by the client, from each task's submit time:
     an overdue task's future is cancelled and the candidate becomes a
     ``timeout`` row. Cancelling cannot stop a task already running, as a
-    Python thread cannot be killed: its worker thread stays busy until the
-    parse returns, and the per-document time limit, which needs a process's
-    main thread, does not apply on Dask workers either.
+    Python thread cannot be killed: the per-document time limit stops it at
+    the next bytecode, so only a long native call keeps its thread busy.
     """
 
     def __init__(self, client: Client, settings: RunSettings, *, store: Cache | None, out_dir: Path | None, accept: Accept, on_failure: OnFailure) -> None:
@@ -303,7 +331,7 @@ def run_on_dask(
     first = next(tasks, None)
     if first is None:
         return 0
-    with open_client(scheduler, workers) as client:
+    with open_client(scheduler, workers, settings.limits.max_memory_mb) as client:
         name = f"screener-settings-{settings_digest(settings)[:16]}"
         client.register_plugin(SettingsPlugin(settings_digest(settings), worker_settings(settings)), name=name)
         try:

@@ -28,6 +28,8 @@ from typing import Generic, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
+from screener.collector import tune_for_screening
+
 Task = TypeVar("Task")
 Result = TypeVar("Result")
 
@@ -86,6 +88,7 @@ def _prepare_worker(memory_mb: int | None, initializer: Callable[..., None] | No
         cap_memory(memory_mb)
     if initializer is not None:
         initializer(*initargs)
+    tune_for_screening()
 
 
 def fork_available() -> bool:

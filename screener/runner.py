@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from screener.cache import Cache, cache_key
+from screener.collector import tuned_for_screening
 from screener.discover import Discovery
 from screener.document import Status
 from screener.fingerprint import code_digest, file_sha256
@@ -203,8 +204,9 @@ def _run_local(tasks: Iterator[CandidateTask], settings: RunSettings, workers: i
     """Screen ``tasks`` in this process (``workers`` 0) or a pebble pool of forked workers; returns the workers used."""
     local = CandidateScreener(settings)
     if workers <= 0:
-        for task in tasks:
-            accept(task, local.screen(task))
+        with tuned_for_screening():
+            for task in tasks:
+                accept(task, local.screen(task))
         return workers
     pool = WorkerPool(
         screen_in_worker, _failure(settings), workers=workers, initializer=init_worker, initargs=(settings,), memory_mb=settings.limits.max_memory_mb

@@ -23,10 +23,11 @@ ROWS = (
     "| cold / floor ratio",
     "| naive s",
     "| naive / cold ratio",
-    "| dask wall s (2-worker LocalCluster, --no-cache)",
+    f"| dask wall s (2-worker LocalCluster, --no-cache, {3 * COUNT} candidates)",
     "| dask resumes/s",
-    "| dask / cold wall ratio",
+    "| dask / scale wall ratio (same files, --no-cache,",
     "| dask client max RSS MB (sampled)",
+    "| dask client RSS MB at 10%..100% of run",
     "| stage ms per resume: extract",
     "| stage ms per resume: layout",
     "| stage ms per resume: structure",
@@ -58,8 +59,9 @@ def test_bench_run_prints_the_table_and_writes_bench_json(tmp_path: Path) -> Non
     assert report["floor"]["seconds"] > 0 and report["floor"]["files"] == report["set"]["files"]
     assert report["naive"] is None
     if importlib.util.find_spec("distributed") is not None:
-        assert report["dask"]["timings"]["candidates_screened"] == COUNT and report["dask"]["counts"]["candidates"] == COUNT
-        assert report["dask"]["rss"]["max_parent_rss_mb"] > 0 and report["measures"]["dask_over_cold"] > 0
+        assert report["dask"]["timings"]["candidates_screened"] == 3 * COUNT and report["dask"]["counts"]["candidates"] == 3 * COUNT  # the scale set
+        assert report["measures"]["dask_compared_with"] == "scale" and report["measures"]["dask_over_local"] > 0
+        assert report["dask"]["rss"]["max_parent_rss_mb"] > 0 and len(report["dask"]["rss"]["parent_curve_mb"]) == 10
     assert report["scale"]["candidates"] == 3 * COUNT and report["scale"]["counts"]["candidates"] == 3 * COUNT
     assert report["scale"]["rss"]["samples"] >= 1 and report["scale"]["rss"]["max_parent_rss_mb"] > 0
     assert len(report["scale"]["rss"]["parent_curve_mb"]) == 10
@@ -71,4 +73,4 @@ def test_bench_run_prints_the_table_and_writes_bench_json(tmp_path: Path) -> Non
         assert row in out, f"missing row {row!r}"
     assert "| skipped" in out  # the naive rows, with --skip-naive
     judged = [line for line in out.splitlines() if line.rstrip().rstrip("|").rstrip().endswith(("| met", "| NOT met", "| n/a"))]
-    assert len(judged) >= 7  # from cache, warm speed-up, cold/floor, naive/cold, dask/cold, worker RSS (cold and scale)
+    assert len(judged) >= 7  # from cache, warm speed-up, cold/floor, naive/cold, dask/scale, worker RSS (cold and scale)

@@ -24,9 +24,10 @@ from screener import dask_executor  # noqa: E402
 from screener.batch import screen  # noqa: E402
 from screener.document import Status  # noqa: E402
 from screener.errors import ConfigError  # noqa: E402
+from screener.ingest.limits import Limits  # noqa: E402
 
 from .conftest import REPO  # noqa: E402
-from .pdf_fixtures import encrypted_pdf  # noqa: E402
+from .pdf_fixtures import encrypted_pdf, single_column_pdf  # noqa: E402
 from .test_batch_parallel import differing, outputs  # noqa: E402
 
 AS_OF = datetime.date(2026, 11, 22)
@@ -170,3 +171,42 @@ def test_when_a_worker_is_killed_mid_run_then_the_batch_still_finishes_with_ever
     client.wait_for_workers(2, timeout=60)
     assert set(client.run(os.getpid).values()) != set(before.values())  # the nanny replaced the killed worker
     client.close()
+
+
+def test_when_a_document_outlasts_the_time_limit_on_a_dask_worker_then_it_is_the_local_timeout_row(cluster, work):
+    folder = work / "slow-parse"
+    folder.mkdir()
+    single_column_pdf(folder / "long.pdf", [("Experience", ["Engineer, Foo Inc"] + ["• A line of work."] * 40)], pages=30)  # about 0.6 s to read
+    limits = Limits(time_limit=0.1)
+    local = screen(folder, out_dir=work / "slow-local", as_of=AS_OF, cache=False, limits=limits)
+    dask = on_dask(cluster, folder, work / "slow-dask", limits=limits)
+    row = dask.results[0]
+    assert row.status is Status.TIMEOUT and "reading the PDF took longer than the 0.1 s limit" in row.error
+    assert [(r.status, r.error) for r in local.results] == [(row.status, row.error)]
+    assert differing(outputs(work / "slow-local"), outputs(work / "slow-dask")) == []
+
+
+def _hogging(digest, shipped, render):  # type: ignore[no-untyped-def]
+    """A task that holds a gigabyte for a while on a document named ``zz-hog``, else screens as usual."""
+    if any(d.relative.startswith("zz-hog") for d in shipped.documents):
+        held = b"x" * (1 << 30)
+        time.sleep(30)
+        del held
+    return dask_executor.screen_shipped(digest, shipped, render)
+
+
+def test_when_a_file_outgrows_max_memory_on_the_local_cluster_then_its_worker_is_restarted_and_it_is_an_error_row(work, monkeypatch):
+    import dask
+
+    folder = work / "hog"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "oluwaseun-adeyemi.md", folder)
+    (folder / "zz-hog.txt").write_text("Resume of someone hungry\n", encoding="utf-8")  # last: the one thread reads the sample first
+    monkeypatch.setattr(dask_executor, "screen_shipped", _hogging)
+    started = time.monotonic()
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0}):
+        run = screen(folder, out_dir=work / "hog-out", as_of=AS_OF, cache=False, executor="dask", workers=1, limits=Limits(max_memory_mb=256))
+    rows = {r.source: r for r in run.results}
+    assert rows["oluwaseun-adeyemi.md"].ok
+    assert rows["zz-hog.txt"].status is Status.ERROR and rows["zz-hog.txt"].error == "the worker reading it died 1 times"
+    assert time.monotonic() - started < 30, "the worker was not restarted for its memory: the task slept to its end"

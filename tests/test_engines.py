@@ -17,7 +17,7 @@ from screener.ingest.limits import Limits
 from screener.ingest.pdf import ENGINES
 from screener.ingest.reader import read_document
 
-from .conftest import REPO, corpus_dir, fidelity_module
+from .conftest import CORPUS, REPO, corpus_dir, fidelity_module
 
 SAMPLES = REPO / "samples" / "resumes"
 SAMPLE_PDFS = sorted(SAMPLES.glob("*.pdf")) + sorted(SAMPLES.glob("*/resume.pdf"))
@@ -221,3 +221,22 @@ def test_when_the_samples_are_screened_with_either_engine_then_rankings_and_repo
     pdfium, pdfplumber = outputs["pdfium"], outputs["pdfplumber"]
     assert pdfium.keys() == pdfplumber.keys()
     assert [name for name in pdfium if pdfium[name] != pdfplumber[name]] == []
+
+
+def _pdfium_pages(paths: list[Path]) -> list:
+    from screener.ingest import pdfium_engine
+
+    return [page for path in paths for page in pdfium_engine.iter_pages(path, 50)]
+
+
+def test_when_the_compiled_character_loop_is_built_then_it_reads_exactly_what_the_ctypes_loop_reads(monkeypatch):
+    from screener.ingest import pdfium_engine
+
+    if pdfium_engine._compiled is None:
+        pytest.skip("screener.ingest._glyphs was not built (no C compiler at install)")
+    realworld = CORPUS / "realworld"
+    paths = SAMPLE_PDFS + (sorted(realworld.glob("*.pdf")) if realworld.is_dir() else [])
+    compiled = _pdfium_pages(paths)
+    monkeypatch.setattr(pdfium_engine, "_compiled", None)
+    assert _pdfium_pages(paths) == compiled
+    assert sum(len(page.words) for page in compiled) > 1000

@@ -162,6 +162,7 @@ def build_extractor(taxonomy: Taxonomy) -> Extractor:
             [[{"LOWER": {"IN": metric_words}}, {"IS_PUNCT": True, "OP": "?"}, {"LOWER": {"IN": ["of", "to", "at", "=", "from"]}, "OP": "?"}, NUMBER]]
         ),
     )
+    flags.finish()
     return Extractor(
         nlp=nlp,
         taxonomy=taxonomy,

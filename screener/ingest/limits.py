@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import signal
 import threading
 from collections.abc import Iterator
@@ -37,13 +38,22 @@ class _Expired(BaseException):
 def time_limit(seconds: float, what: str = "the parse") -> Iterator[None]:
     """Stop the block after ``seconds`` with a ``timeout`` DocumentError.
 
-    Uses the interval timer, which interrupts pure-Python parsing (pdfminer).
-    Outside the main thread no signal can be delivered, so the block runs
-    unbounded there; batch workers run parses in their main thread.
+    In a process's main thread the interval timer does it, which interrupts
+    pure-Python parsing (pdfminer). No signal reaches another thread (a Dask
+    worker runs tasks in threads), so there a timer thread raises the same
+    exception in the block's thread instead (:class:`_ThreadAlarm`).
     """
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
+    use_signal = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    try:
+        with _signal_alarm(seconds) if use_signal else _ThreadAlarm(seconds):
+            yield
+    except _Expired:
+        raise DocumentError(Status.TIMEOUT, f"{what} took longer than the {seconds:g} s limit") from None
+
+
+@contextmanager
+def _signal_alarm(seconds: float) -> Iterator[None]:
+    """Raise :class:`_Expired` in the main thread after ``seconds`` (SIGALRM from the interval timer)."""
 
     def expire(signum, frame):  # type: ignore[no-untyped-def]
         raise _Expired()
@@ -52,8 +62,50 @@ def time_limit(seconds: float, what: str = "the parse") -> Iterator[None]:
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
-    except _Expired:
-        raise DocumentError(Status.TIMEOUT, f"{what} took longer than the {seconds:g} s limit") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _raise_in(thread_id: int, exception: type[BaseException] | None) -> bool:
+    """Have ``thread_id`` raise ``exception`` at its next bytecode (None withdraws one not yet raised); False where CPython's API is missing."""
+    api = getattr(ctypes, "pythonapi", None)
+    if api is None:
+        return False
+    return api.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exception) if exception else None) == 1
+
+
+class _ThreadAlarm:
+    """Raise :class:`_Expired` in the thread that entered, once ``seconds`` have passed, unless it left first.
+
+    An asynchronous exception is raised between bytecodes, so a long call
+    into a native library is stopped only when it returns; the executor's
+    hard limit per candidate still bounds that. Leaving takes the lock the
+    timer fires under and withdraws an exception not yet raised; one raised
+    while leaving is still inside :func:`time_limit`'s handler, so it is the
+    timeout too. Only a deadline that falls in the few bytecodes between the
+    block's end and this exit could surface as the bare exception.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.thread = threading.get_ident()
+        self.lock = threading.Lock()
+        self.armed = self.fired = False
+        self.timer = threading.Timer(seconds, self._fire)
+        self.timer.daemon = True
+
+    def _fire(self) -> None:
+        with self.lock:
+            if self.armed:
+                self.fired = _raise_in(self.thread, _Expired)
+
+    def __enter__(self) -> None:
+        self.armed = True
+        self.timer.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self.lock:
+            self.armed = False
+            if self.fired:
+                _raise_in(self.thread, None)
+        self.timer.cancel()

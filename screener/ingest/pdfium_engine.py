@@ -37,6 +37,11 @@ from screener.ingest.glyphs import UNREADABLE_GLYPH, is_bold_font, is_italic_fon
 from screener.ingest.hidden import holding
 from screener.ingest.words import Box, FilledRect, PageLink, PageWords
 
+try:
+    from screener.ingest import _glyphs as _compiled
+except ImportError:  # built without a C compiler: the ctypes loop
+    _compiled = None
+
 NAME = "pdfium"
 
 _LIB = _libs["pdfium"]
@@ -58,6 +63,8 @@ _VOID = ctypes.c_void_p
 _get_unicode = _c_function("FPDFText_GetUnicode", ctypes.c_uint, _VOID, ctypes.c_int)
 _get_text_object = _c_function("FPDFText_GetTextObject", _VOID, _VOID, ctypes.c_int)
 _get_loose_box_at = _c_function("FPDFText_GetLooseCharBox", ctypes.c_int, _VOID, ctypes.c_int, _VOID)  # into an array slot
+_TEXT_OBJECT_ADDRESS = ctypes.cast(_get_text_object, _VOID).value
+_LOOSE_BOX_ADDRESS = ctypes.cast(_get_loose_box_at, _VOID).value
 _get_origin = _c_function("FPDFText_GetCharOrigin", ctypes.c_int, _VOID, ctypes.c_int, ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double))
 _has_map_error = _c_function("FPDFText_HasUnicodeMapError", ctypes.c_int, _VOID, ctypes.c_int)
 _get_font_size = _c_function("FPDFText_GetFontSize", ctypes.c_double, _VOID, ctypes.c_int)
@@ -329,29 +336,41 @@ def _join_ligatures(
     return [texts[i] for i in keep.tolist()], keep, sorted({int(renumber[p]) for p in unmapped})
 
 
+def _objects_and_boxes(textpage: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each character's text object (0: none, a generated character) and loose box (left, top, right, bottom).
+
+    The compiled loop when it was built (``_glyphs.c``), else the same two calls per character through ctypes.
+    """
+    objects = np.zeros(count, dtype=np.uint64)
+    boxes = np.zeros(4 * count, dtype=np.float32)
+    if _compiled is not None:
+        _compiled.read_chars(textpage, count, _TEXT_OBJECT_ADDRESS, _LOOSE_BOX_ADDRESS, objects, boxes)
+        return objects, boxes
+    get_object, get_box = _get_text_object, _get_loose_box_at
+    objects[:] = [get_object(textpage, index) or 0 for index in range(count)]
+    base = boxes.ctypes.data
+    for index in range(count):
+        get_box(textpage, index, base + 16 * index)
+    return objects, boxes
+
+
 def _glyph_arrays(text_page: pdfium.PdfTextPage, transform: _Transform, scene: _Scene | None = None) -> tuple[GlyphArrays, int]:
     """Every drawn character of the page in content-stream order, as columns, and how many have no Unicode mapping.
 
     The hot path of the whole pipeline: two calls into PDFium per character,
-    made from list comprehensions, and everything else done once per text
-    object (style), per baseline (origin) or with numpy over the page.
+    made in C, and everything else done once per text object (style), per
+    baseline (origin) or with numpy over the page.
     """
     count = raw.FPDFText_CountChars(text_page)
     textpage = ctypes.cast(text_page.raw, _VOID).value
     if count <= 0:
         return GlyphArrays.from_glyphs([]), 0
     codes = _codes(text_page, textpage, count)
-    get_object, get_box = _get_text_object, _get_loose_box_at
-    objects = [get_object(textpage, index) or 0 for index in range(count)]
-    boxes = (ctypes.c_float * (4 * count))()
-    base = ctypes.addressof(boxes)
-    for index in range(count):
-        get_box(textpage, index, base + 16 * index)
+    object_array, boxes = _objects_and_boxes(textpage, count)
     code_array = np.asarray(codes, dtype=np.int64)
-    object_array = np.asarray(objects, dtype=np.uint64)
     private = ((code_array >= PRIVATE_USE_START) & (code_array <= PRIVATE_USE_END)) | (code_array >= SUPPLEMENTARY_PRIVATE_USE)
     kept = np.flatnonzero((object_array != 0) & ~private)  # generated line breaks have no object; icon glyphs are dropped
-    rect = np.frombuffer(boxes, dtype=np.float32).reshape(count, 4)[kept].astype(np.float64)  # left, top, right, bottom
+    rect = boxes.reshape(count, 4)[kept].astype(np.float64)  # left, top, right, bottom
     kept_objects = object_array[kept]
     # One style per text object, read at its first character.
     unique, first_seen, inverse = np.unique(kept_objects, return_index=True, return_inverse=True)

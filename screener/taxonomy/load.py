@@ -138,10 +138,10 @@ def _check_patterns(skills: dict[str, Skill], origins: dict[str, str], problems:
     with_patterns = [s for s in skills.values() if s.patterns]
     if not with_patterns:
         return
-    import spacy
     from spacy.matcher import Matcher
+    from spacy.vocab import Vocab
 
-    vocab = spacy.blank("en").vocab
+    vocab = Vocab()  # the pattern schema needs no language data
     for skill in with_patterns:
         for index, pattern in enumerate(skill.patterns):
             if not pattern:
