@@ -47,6 +47,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 from distributed.scheduler import KilledWorker
 
 from screener.cache import Cache
+from screener.collector import tune_for_screening
 from screener.errors import ConfigError
 from screener.parallel import IN_FLIGHT_PER_WORKER
 from screener.runner import hard_limit
@@ -188,6 +189,7 @@ def worker_screener(digest: str) -> CandidateScreener:
                 raise RuntimeError("the run's settings have not reached this worker")
             screener = CandidateScreener(settings)
             screener.prepare()
+            tune_for_screening()  # the pipeline just built leaves the collector's walks, as in a forked local worker
         _SCREENERS[digest] = screener  # most recently used last
         while len(_SCREENERS) > KEPT_SCREENERS:
             _SCREENERS.pop(next(iter(_SCREENERS)))

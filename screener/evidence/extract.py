@@ -12,7 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from spacy.attrs import IDX, IS_SPACE
+from spacy.attrs import IDX, IS_SPACE, LOWER
 from spacy.tokens import Doc
 
 from screener.document import Document
@@ -159,6 +159,8 @@ class EvidenceExtractor:
     def __init__(self, extractor: Extractor) -> None:
         self.x = extractor
         self.vocab_strings = extractor.nlp.vocab.strings
+        # Business words as the lower-case hashes spaCy keeps per token: compared without making a Token per word.
+        self.business_hashes = frozenset(self.vocab_strings.add(word) for word in extractor.business_units)
 
     def _match(self, doc: Doc, starts: list[int], units: list[Unit]) -> list[_UnitMatches]:
         per_unit = [_UnitMatches() for _ in units]
@@ -213,14 +215,15 @@ class EvidenceExtractor:
             starts.append(offset)
             offset += len(unit.text) + len(UNIT_SEPARATOR)
         doc = self.x.nlp.make_doc(UNIT_SEPARATOR.join(u.text for u in units))
+        lowers = doc.to_array(LOWER).tolist()
         items = []
         for index, (unit, matches) in enumerate(zip(units, self._match(doc, starts, units), strict=True)):
-            item = self._item(unit, matches, doc, starts[index])
+            item = self._item(unit, matches, doc, starts[index], lowers)
             if item is not None:
                 items.append(item)
         return items
 
-    def _item(self, unit: Unit, matches: _UnitMatches, doc: Doc, char_start: int) -> EvidenceItem | None:
+    def _item(self, unit: Unit, matches: _UnitMatches, doc: Doc, char_start: int, lowers: list[int]) -> EvidenceItem | None:
         lo, hi = matches.lo, matches.hi
         mentions = [m for m in _drop_overlaps(matches.mentions) if not _is_surname(m, doc, lo)]
         if not mentions:
@@ -262,7 +265,7 @@ class EvidenceExtractor:
         kinds = {k for k, _, _ in signals}
         if self._starts_with_action(doc, lo):
             kinds.add("action")
-        if {t.lower_ for t in doc[lo:hi]} & self.x.business_units or "money" in matches.quantities:
+        if not self.business_hashes.isdisjoint(lowers[lo:hi]) or "money" in matches.quantities:
             kinds.add("business")  # money is a business measure by itself
         if any(m.skill.kind == "metric" and m.skill.role != "ai" for m in mentions):
             kinds.add("metric")  # a model metric named as a skill ("ROC AUC", "NDCG") is still a model metric

@@ -126,21 +126,24 @@ def assemble_arrays(g: GlyphArrays, page: int) -> list[PositionedWord]:
     x1 = np.maximum.reduceat(g.x1[kept], first).tolist()
     bottom = np.maximum.reduceat(g.bottom[kept], first).tolist()
     sizes = g.size[kept]
-    low, high = np.minimum.reduceat(sizes, first), np.maximum.reduceat(sizes, first)
-    bold = np.add.reduceat(g.bold[kept].astype(np.int32), first)
-    italic = np.add.reduceat(g.italic[kept].astype(np.int32), first)
+    low, high = np.minimum.reduceat(sizes, first).tolist(), np.maximum.reduceat(sizes, first).tolist()
     ends = np.append(first[1:], len(kept))
+    lengths = (ends - first).tolist()
+    # Per word, as Python lists: indexing numpy arrays one element at a time costs more than the rest of the loop.
+    bold = (np.add.reduceat(g.bold[kept].astype(np.int32), first) * 2 >= ends - first).tolist()
+    italic = (np.add.reduceat(g.italic[kept].astype(np.int32), first) * 2 >= ends - first).tolist()
+    heads = kept[first].tolist()
+    upright = g.upright[kept[first]].tolist()
+    concealed = g.concealed[kept[first]].tolist() if g.concealed is not None else [False] * len(heads)
+    order = kept.tolist()
     words: list[PositionedWord] = []
     text, color = g.text, g.color
-    concealed = g.concealed[kept] if g.concealed is not None else None
     for number, (begin, end) in enumerate(zip(first.tolist(), ends.tolist(), strict=True)):
-        indices = kept[begin:end]
-        word = "".join([text[i] for i in indices]) if end - begin > 1 else text[indices[0]]
+        length = lengths[number]
+        word = "".join([text[i] for i in order[begin:end]]) if length > 1 else text[order[begin]]
         if not word.strip():
             continue
-        length = end - begin
-        size = float(low[number]) if low[number] == high[number] else sorted(sizes[begin:end].tolist())[length // 2]
-        head = int(indices[0])
+        size = low[number] if low[number] == high[number] else sorted(sizes[begin:end].tolist())[length // 2]
         words.append(
             PositionedWord(
                 word,
@@ -149,12 +152,12 @@ def assemble_arrays(g: GlyphArrays, page: int) -> list[PositionedWord]:
                 x1[number],
                 bottom[number],
                 size,
-                int(bold[number]) * 2 >= length,
-                int(italic[number]) * 2 >= length,
-                color[head],
+                bold[number],
+                italic[number],
+                color[heads[number]],
                 page,
-                bool(g.upright[head]),
-                bool(concealed[begin]) if concealed is not None else False,
+                upright[number],
+                concealed[number],
             )
         )
     return words

@@ -101,8 +101,14 @@ def _plausible(date: PartialDate | None) -> bool:
     return date is None or EARLIEST_YEAR <= date.year <= LATEST_YEAR
 
 
+#: Every date form holds a year; most lines hold none, and this finds that much faster than the full patterns.
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def find_date_ranges(text: str, vocab: Vocabulary) -> list[FoundRange]:
     """Every date range in ``text``, left to right; a lone date is a range of itself."""
+    if not _YEAR.search(text):
+        return []
     patterns = _compile(vocab)
     found: list[FoundRange] = []
     taken: list[tuple[int, int]] = []
