@@ -89,7 +89,7 @@ class GlyphArrays:
 def _joins(g: GlyphArrays, breaks: np.ndarray) -> np.ndarray:
     """For each glyph after the first: does it continue the previous glyph's word?"""
     size = np.maximum(np.minimum(g.size[:-1], g.size[1:]), 1.0)
-    unreadable = np.fromiter((t == UNREADABLE_GLYPH for t in g.text), dtype=bool, count=len(g.text))
+    unreadable = np.array([t == UNREADABLE_GLYPH for t in g.text], dtype=bool)
     gap = g.x0[1:] - g.x1[:-1]
     upright_joins = (np.abs(g.bottom[1:] - g.bottom[:-1]) <= BASELINE_EM * size) & (gap <= WORD_GAP_EM * size) & (gap >= -BACKSTEP_EM * size)
     solid = np.flatnonzero(upright_joins & (gap > IDEOGRAPH_GAP_EM * size))
@@ -114,7 +114,7 @@ def assemble_arrays(g: GlyphArrays, page: int) -> list[PositionedWord]:
     count = len(g.text)
     if count == 0:
         return []
-    breaks = np.fromiter((t in _BREAK_TEXTS or (len(t) > 1 and is_break(t)) for t in g.text), dtype=bool, count=count)
+    breaks = np.array([t in _BREAK_TEXTS or (len(t) > 1 and is_break(t)) for t in g.text], dtype=bool)
     starts = np.ones(count, dtype=bool)
     starts[1:] = ~_joins(g, breaks)
     kept = np.flatnonzero(~breaks)

@@ -43,7 +43,7 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 def _wordlike(text: str) -> bool:
-    letters = sum(1 for c in text if c.isalpha())
+    letters = sum(map(str.isalpha, text))
     return letters >= 2 and letters >= 0.6 * len(text)
 
 

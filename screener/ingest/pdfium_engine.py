@@ -273,11 +273,10 @@ def _codes(text_page: pdfium.PdfTextPage, textpage: int, count: int) -> list[int
     units = buffer.raw[: 2 * max(0, written - 1)].decode("utf-16-le", "surrogatepass")
     if len(units) != count:
         return [_get_unicode(textpage, index) for index in range(count)]
-    codes = [ord(unit) for unit in units]
-    for index, code in enumerate(codes):
-        if code == BLANKED or 0xD800 <= code < 0xE000:
-            codes[index] = _get_unicode(textpage, index)
-    return codes
+    codes = np.frombuffer(units.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.int64)
+    for index in np.flatnonzero((codes == BLANKED) | ((codes >= 0xD800) & (codes < 0xE000))).tolist():
+        codes[index] = _get_unicode(textpage, index)
+    return codes.tolist()
 
 
 def _text_of(code: int, textpage: int, index: int, unmapped_font: bool) -> tuple[str | None, bool]:
@@ -303,12 +302,16 @@ def _texts(
     unmapped_objects = {int(obj) for obj, style in zip(unique.tolist(), styles, strict=True) if style.unmapped}
     texts: list[str | None] = [ASCII.get(code) for code in code_array[kept].tolist()]
     unmapped: list[int] = []
-    for position in range(len(texts)):
-        if texts[position] is None or (unmapped_objects and int(kept_objects[position]) in unmapped_objects):
-            index = int(kept[position])
-            texts[position], missing = _text_of(codes[index], textpage, index, int(kept_objects[position]) in unmapped_objects)
-            if missing:
-                unmapped.append(position)
+    if unmapped_objects:
+        objects = kept_objects.tolist()
+        looked_up = [p for p, text in enumerate(texts) if text is None or objects[p] in unmapped_objects]
+    else:
+        looked_up = [p for p, text in enumerate(texts) if text is None]
+    for position in looked_up:
+        index = int(kept[position])
+        texts[position], missing = _text_of(codes[index], textpage, index, int(kept_objects[position]) in unmapped_objects)
+        if missing:
+            unmapped.append(position)
     return texts, unmapped
 
 
