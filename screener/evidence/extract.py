@@ -12,7 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from spacy.attrs import IDX, IS_SPACE, LOWER
+from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER
 from spacy.tokens import Doc
 
 from screener.document import Document
@@ -70,6 +70,28 @@ class _UnitMatches:
     quantity_spans: list[tuple[str, int, int]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Tokens:
+    """Where each token of a Doc starts and ends in its text.
+
+    A span's text and offsets read from these lists, without the Token and
+    Span objects spaCy makes for every ``doc[i]`` (a resume asks thousands of times).
+    """
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+
+    @classmethod
+    def of(cls, doc: Doc) -> _Tokens:
+        starts, lengths = doc.to_array([IDX, LENGTH]).T.tolist() if len(doc) else ([], [])
+        return cls(doc.text, starts, [start + length for start, length in zip(starts, lengths, strict=True)])
+
+    def span(self, start: int, end: int) -> str:
+        """``doc[start:end].text``."""
+        return self.text[self.starts[start] : self.ends[end - 1]] if end > start else ""
+
+
 @lru_cache(maxsize=4096)
 def _word_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
@@ -78,13 +100,13 @@ def _word_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w]){'(?:' + alternatives + ')'}(?![\w])")
 
 
-def _window_text(doc: Doc, start: int, end: int, lo: int, hi: int, width: int) -> str:
-    left = doc[max(lo, start - width) : start].text
-    right = doc[end : min(hi, end + width)].text
+def _window_text(tokens: _Tokens, start: int, end: int, lo: int, hi: int, width: int) -> str:
+    left = tokens.span(max(lo, start - width), start)
+    right = tokens.span(end, min(hi, end + width))
     return f"{left} \u2016 {right}".casefold()
 
 
-def _is_list_like(unit: Unit, matches: _UnitMatches, extractor: Extractor, doc: Doc) -> bool:
+def _is_list_like(unit: Unit, matches: _UnitMatches, extractor: Extractor, tokens: _Tokens) -> bool:
     """A "Tech stack: ..." line, or a verbless run of comma-separated skills."""
     label = LIST_LABEL.match(unit.text)
     if label and normalise_alias(label.group(1)) in extractor.listing_labels:
@@ -93,23 +115,23 @@ def _is_list_like(unit: Unit, matches: _UnitMatches, extractor: Extractor, doc: 
     if verbs or unit.text.count(",") < LIST_COMMAS or len(matches.mentions) < LIST_MIN_SKILLS:
         return False
     parts = [p for p in re.split(r"[,;|/]| and ", unit.text) if p.strip()]
-    named = {doc[m.start : m.end].text.casefold() for m in matches.mentions}
+    named = {tokens.span(m.start, m.end).casefold() for m in matches.mentions}
     with_skill = sum(1 for part in parts if any(name in part.casefold() for name in named))
     return with_skill / len(parts) >= LIST_SKILL_SHARE
 
 
-def _confirm(mention: _Mention, doc: Doc, lo: int, hi: int, unit: Unit, others: list[_Mention], listish: bool) -> str | None:
+def _confirm(mention: _Mention, tokens: _Tokens, lo: int, hi: int, unit: Unit, others: list[_Mention], listish: bool) -> str | None:
     """Why an ambiguous mention is taken in its technical sense, or None."""
     rule = mention.skill.ambiguous
     assert rule is not None
     against = _word_regex(tuple(rule.against))
-    if against and against.search(_window_text(doc, mention.start, mention.end, lo, hi, AGAINST_WINDOW)):
+    if against and against.search(_window_text(tokens, mention.start, mention.end, lo, hi, AGAINST_WINDOW)):
         return None
     if rule.in_lists and (unit.mode == "list" or listish):
         return "a skills list"
     cues = _word_regex(tuple(rule.cues))
     if cues:
-        found = cues.search(_window_text(doc, mention.start, mention.end, lo, hi, CUE_WINDOW))
+        found = cues.search(_window_text(tokens, mention.start, mention.end, lo, hi, CUE_WINDOW))
         if found:
             return f"context: {found.group(0)!r}"
     if not rule.in_lists:
@@ -137,11 +159,11 @@ def _negated(mention: _Mention, negations: list[tuple[str, int, int]], doc: Doc,
     return False
 
 
-def _is_surname(mention: _Mention, doc: Doc, lo: int) -> bool:
+def _is_surname(mention: _Mention, tokens: _Tokens, lo: int) -> bool:
     """A one-word, capitalised skill right after initials ("M. Kafka", "J. Spark") names a person."""
-    if mention.end - mention.start != 1 or mention.start <= lo or not doc[mention.start].text[:1].isupper():
+    if mention.end - mention.start != 1 or mention.start <= lo or not tokens.span(mention.start, mention.end)[:1].isupper():
         return False
-    return bool(INITIALS.match(doc[mention.start - 1].text))
+    return bool(INITIALS.match(tokens.span(mention.start - 1, mention.start)))
 
 
 def _drop_overlaps(mentions: list[_Mention]) -> list[_Mention]:
@@ -191,14 +213,16 @@ class EvidenceExtractor:
                     continue
                 kind = kind.removesuffix("@start")
             per_unit[unit].signals.append((kind, start, end))
-        for index, unit in enumerate(units):
-            lo, hi = per_unit[index].lo, per_unit[index].hi
-            if lo < 0 or not DIGIT.search(unit.text):
-                continue
-            for match_id, start, end in self.x.quantities(doc[lo:hi]):
-                label = self.vocab_strings[match_id]
-                per_unit[index].quantities.add(label)
-                per_unit[index].quantity_spans.append((label, lo + start, lo + end))
+        # Quantities only count in units with a digit; one pass over the whole Doc, kept where a match lies inside one unit.
+        numeric = {index for index, unit in enumerate(units) if per_unit[index].lo >= 0 and DIGIT.search(unit.text)}
+        if numeric:
+            for match_id, start, end in self.x.quantities(doc):
+                index = token_unit[start]
+                matches = per_unit[index]
+                if index in numeric and token_unit[end - 1] == index and start >= matches.lo and end <= matches.hi:
+                    label = self.vocab_strings[match_id]
+                    matches.quantities.add(label)
+                    matches.quantity_spans.append((label, start, end))
         return per_unit
 
     def document(self, document: Document) -> list[EvidenceItem]:
@@ -216,16 +240,17 @@ class EvidenceExtractor:
             offset += len(unit.text) + len(UNIT_SEPARATOR)
         doc = self.x.nlp.make_doc(UNIT_SEPARATOR.join(u.text for u in units))
         lowers = doc.to_array(LOWER).tolist()
+        tokens = _Tokens.of(doc)
         items = []
         for index, (unit, matches) in enumerate(zip(units, self._match(doc, starts, units), strict=True)):
-            item = self._item(unit, matches, doc, starts[index], lowers)
+            item = self._item(unit, matches, doc, tokens, starts[index], lowers)
             if item is not None:
                 items.append(item)
         return items
 
-    def _item(self, unit: Unit, matches: _UnitMatches, doc: Doc, char_start: int, lowers: list[int]) -> EvidenceItem | None:
+    def _item(self, unit: Unit, matches: _UnitMatches, doc: Doc, tokens: _Tokens, char_start: int, lowers: list[int]) -> EvidenceItem | None:
         lo, hi = matches.lo, matches.hi
-        mentions = [m for m in _drop_overlaps(matches.mentions) if not _is_surname(m, doc, lo)]
+        mentions = [m for m in _drop_overlaps(matches.mentions) if not _is_surname(m, tokens, lo)]
         if not mentions:
             return None
         # A learning, metric or build word inside a skill's name ("machine learning", "ROC AUC",
@@ -234,24 +259,24 @@ class EvidenceExtractor:
         covered = [(m.start, m.end) for m in mentions]
         signals = [(k, s, e) for k, s, e in matches.signals if k not in NAME_SIGNALS or not any(s < ce and e > cs for cs, ce in covered)]
         matches = _UnitMatches(lo, hi, mentions, signals, matches.quantities, matches.quantity_spans)
-        listish = _is_list_like(unit, matches, self.x, doc)
+        listish = _is_list_like(unit, matches, self.x, tokens)
         negations = [s for s in signals if s[0] == "negation"]
         kept: list[SkillMention] = []
         negated: list[SkillMention] = []
         seen: set[str] = set()
         for mention in mentions:
             confirmed = None
-            if mention.skill.id in self.x.ambiguous and normalise_alias(doc[mention.start : mention.end].text) in self.x.ambiguous[mention.skill.id]:
-                confirmed = _confirm(mention, doc, lo, hi, unit, mentions, listish)
+            if mention.skill.id in self.x.ambiguous and normalise_alias(tokens.span(mention.start, mention.end)) in self.x.ambiguous[mention.skill.id]:
+                confirmed = _confirm(mention, tokens, lo, hi, unit, mentions, listish)
                 if confirmed is None:
                     continue
             record = SkillMention(
                 id=mention.skill.id,
                 label=mention.skill.label,
                 role=mention.skill.role,
-                alias=doc[mention.start : mention.end].text,
-                start=doc[mention.start].idx - char_start,
-                end=doc[mention.end - 1].idx + len(doc[mention.end - 1].text) - char_start,
+                alias=tokens.span(mention.start, mention.end),
+                start=tokens.starts[mention.start] - char_start,
+                end=tokens.ends[mention.end - 1] - char_start,
                 rule=mention.rule,  # type: ignore[arg-type]
                 confirmed_by=confirmed,
             )
@@ -271,11 +296,11 @@ class EvidenceExtractor:
             kinds.add("metric")  # a model metric named as a skill ("ROC AUC", "NDCG") is still a model metric
         strength, reason = grade(unit.mode, kinds, matches.quantities, listish)
         signal_records = [
-            Signal(kind=k, text=doc[s:e].text, start=doc[s].idx - char_start, end=doc[e - 1].idx + len(doc[e - 1].text) - char_start)  # type: ignore[arg-type]
+            Signal(kind=k, text=tokens.span(s, e), start=tokens.starts[s] - char_start, end=tokens.ends[e - 1] - char_start)  # type: ignore[arg-type]
             for k, s, e in signals
         ]
         signal_records += [
-            Signal(kind="quantity", text=doc[s:e].text, start=doc[s].idx - char_start, end=doc[e - 1].idx + len(doc[e - 1].text) - char_start)
+            Signal(kind="quantity", text=tokens.span(s, e), start=tokens.starts[s] - char_start, end=tokens.ends[e - 1] - char_start)
             for _, s, e in matches.quantity_spans
         ]
         if listish:
