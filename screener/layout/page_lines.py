@@ -83,8 +83,9 @@ def _column_lines(column: Column, page: int, index: int) -> list[SourceLine]:
     lines: list[SourceLine] = []
     for row in rows:
         line = _line(row, page, index, column_x0)
-        new_block = not lines or _breaks_paragraph(lines[-1], line)
-        lines.append(replace(line, new_block=new_block))
+        if not lines or _breaks_paragraph(lines[-1], line):
+            line = replace(line, new_block=True)  # only then: a frozen dataclass's copy costs more than the rest of the line
+        lines.append(line)
     for position in range(len(lines) - 1):
         if _wraps_into(lines[position], lines[position + 1], rows[position + 1][0], right_edge):
             lines[position] = replace(lines[position], wrapped=True)

@@ -231,17 +231,31 @@ def _split_columns(segments: list[Segment], gutter: tuple[float, float], width: 
     return columns
 
 
-def _straddles(band: list[Segment], gutter: tuple[float, float]) -> bool:
-    """True when ``band`` has text on both sides of ``gutter``."""
-    return any(s.x1 <= gutter[0] for s in band) and _closes(band, gutter)
+@dataclass(frozen=True)
+class _Extents:
+    """Per band, where its first segment to end ends and its last segment to start starts.
+
+    Whether a band has text left of a gutter, right of it, or both is then
+    one comparison, asked thousands of times while zones are weighed.
+    """
+
+    left_end: list[float]
+    right_start: list[float]
+
+    @classmethod
+    def of(cls, bands: list[list[Segment]]) -> _Extents:
+        return cls([min(s.x1 for s in band) for band in bands], [max(s.x0 for s in band) for band in bands])
+
+    def straddles(self, band: int, gutter: tuple[float, float]) -> bool:
+        """True when the band has text on both sides of ``gutter``."""
+        return self.left_end[band] <= gutter[0] and self.closes(band, gutter)
+
+    def closes(self, band: int, gutter: tuple[float, float]) -> bool:
+        """True when the band has text right of ``gutter``."""
+        return self.right_start[band] >= gutter[1]
 
 
-def _closes(band: list[Segment], gutter: tuple[float, float]) -> bool:
-    """True when ``band`` has text right of ``gutter``."""
-    return any(s.x0 >= gutter[1] for s in band)
-
-
-def _ends_beside(bands: list[list[Segment]], first: int, last: int, gutter: tuple[float, float]) -> bool:
+def _ends_beside(bands: list[list[Segment]], extents: _Extents, first: int, last: int, gutter: tuple[float, float]) -> bool:
     """True when the run of bands ``first..last`` can end columns split at ``gutter``.
 
     It can when its last band has text right of the gutter. Below the right
@@ -252,7 +266,7 @@ def _ends_beside(bands: list[list[Segment]], first: int, last: int, gutter: tupl
     the tail (a heading and short lines after a blank line, under a grid or a
     table of dates) is the page's flow going on, read after the right side.
     """
-    closing = next((i for i in range(last, first - 1, -1) if _closes(bands[i], gutter)), None)
+    closing = next((i for i in range(last, first - 1, -1) if extents.closes(i, gutter)), None)
     if closing is None:
         return False
     if closing == last:
@@ -296,6 +310,7 @@ def _best_zone(bands: list[list[Segment]], lo: float, hi: float) -> tuple[int, i
     ``_ends_beside``'s rule.
     """
     free = [_free_intervals(band, lo, hi) for band in bands]
+    extents = _Extents.of(bands)
     remaining = [0] * (len(bands) + 1)  # segments from each band to the end: the most a run starting there can hold
     for index in range(len(bands) - 1, -1, -1):
         remaining[index] = remaining[index + 1] + len(bands[index])
@@ -312,7 +327,7 @@ def _best_zone(bands: list[list[Segment]], lo: float, hi: float) -> tuple[int, i
             count += len(bands[last])
             if last == first or (best is not None and count <= best[0]):
                 continue  # could not beat the best run: its gutters need no checking
-            inner = [g for g in shared if _straddles(bands[first], g) and _ends_beside(bands, first, last, g)]
+            inner = [g for g in shared if extents.straddles(first, g) and _ends_beside(bands, extents, first, last, g)]
             if inner:
                 best = (count, first, last, max(inner, key=lambda g: g[1] - g[0]))
     return None if best is None else best[1:]
