@@ -125,41 +125,31 @@ def assemble_arrays(g: GlyphArrays, page: int) -> list[PositionedWord]:
     top = np.minimum.reduceat(g.top[kept], first).tolist()
     x1 = np.maximum.reduceat(g.x1[kept], first).tolist()
     bottom = np.maximum.reduceat(g.bottom[kept], first).tolist()
-    sizes = g.size[kept]
-    low, high = np.minimum.reduceat(sizes, first).tolist(), np.maximum.reduceat(sizes, first).tolist()
+    glyph_sizes = g.size[kept]
+    low, high = np.minimum.reduceat(glyph_sizes, first).tolist(), np.maximum.reduceat(glyph_sizes, first).tolist()
     ends = np.append(first[1:], len(kept))
     lengths = (ends - first).tolist()
-    # Per word, as Python lists: indexing numpy arrays one element at a time costs more than the rest of the loop.
     bold = (np.add.reduceat(g.bold[kept].astype(np.int32), first) * 2 >= ends - first).tolist()
     italic = (np.add.reduceat(g.italic[kept].astype(np.int32), first) * 2 >= ends - first).tolist()
-    heads = kept[first].tolist()
-    upright = g.upright[kept[first]].tolist()
-    concealed = g.concealed[kept[first]].tolist() if g.concealed is not None else [False] * len(heads)
-    order = kept.tolist()
-    words: list[PositionedWord] = []
-    text, color = g.text, g.color
-    for number, (begin, end) in enumerate(zip(first.tolist(), ends.tolist(), strict=True)):
-        length = lengths[number]
-        word = "".join([text[i] for i in order[begin:end]]) if length > 1 else text[order[begin]]
-        if not word.strip():
-            continue
-        size = low[number] if low[number] == high[number] else sorted(sizes[begin:end].tolist())[length // 2]
-        words.append(
-            PositionedWord(
-                word,
-                x0[number],
-                top[number],
-                x1[number],
-                bottom[number],
-                size,
-                bold[number],
-                italic[number],
-                color[heads[number]],
-                page,
-                upright[number],
-                concealed[number],
-            )
-        )
+    heads = kept[first]
+    upright = g.upright[heads].tolist()
+    concealed = g.concealed[heads].tolist() if g.concealed is not None else [False] * len(first)
+    color = g.color
+    colors = [color[head] for head in heads.tolist()]
+    # Every word's text is a slice of the page's kept glyphs joined once; the columns are zipped into words
+    # at the end: per word and per glyph Python work, not numpy, is what a page's words cost.
+    pieces = [g.text[i] for i in kept.tolist()]
+    offsets = np.zeros(len(pieces) + 1, dtype=np.int64)
+    np.cumsum([len(piece) for piece in pieces], out=offsets[1:])
+    joined = "".join(pieces)
+    texts = [joined[a:b] for a, b in zip(offsets[first].tolist(), offsets[ends].tolist(), strict=True)]
+    begins = first.tolist()
+    sizes = [
+        low[n] if low[n] == high[n] else sorted(glyph_sizes[begins[n] : begins[n] + lengths[n]].tolist())[lengths[n] // 2] for n in range(len(begins))
+    ]
+    pages = [page] * len(begins)
+    columns = zip(texts, x0, top, x1, bottom, sizes, bold, italic, colors, pages, upright, concealed, strict=True)
+    words = [PositionedWord(*fields) for fields in columns if fields[0].strip()]
     return words
 
 
