@@ -144,7 +144,7 @@ def hidden_warnings(hidden: Iterable[HiddenText]) -> list[str]:
 
 def readable(text: str) -> bool:
     """Text that could carry meaning (two letters or digits), not a stray dot or rule drawn in white: worth reporting."""
-    return sum(ch.isalnum() for ch in text) >= 2
+    return sum(map(str.isalnum, text)) >= 2
 
 
 def visible_pages(pages: list[PageWords]) -> tuple[list[PageWords], tuple[HiddenText, ...]]:

@@ -54,7 +54,7 @@ class Segment:
 
     @property
     def bold(self) -> bool:
-        letters = [w for w in self.words if any(c.isalpha() for c in w.text)]
+        letters = [w for w in self.words if any(map(str.isalpha, w.text))]
         return bool(letters) and all(w.bold for w in letters)
 
     @property

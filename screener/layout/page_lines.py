@@ -44,7 +44,7 @@ def _rows(segments: list[Segment]) -> list[list[Segment]]:
 
 def _line(row: list[Segment], page: int, column: int, column_x0: float) -> SourceLine:
     words = [w for seg in row for w in seg.words]
-    letters = [w for w in words if any(c.isalpha() for c in w.text)]
+    letters = [w for w in words if any(map(str.isalpha, w.text))]
     sizes = sorted(w.size for w in words)
     box = BoxRef(page=page, x0=min(s.x0 for s in row), top=min(s.top for s in row), x1=max(s.x1 for s in row), bottom=max(s.bottom for s in row))
     return SourceLine(

@@ -208,7 +208,7 @@ def _pieces(header: str) -> list[str]:
     for line in header.split("\n"):
         for piece in PIECE_SEPARATORS.split(line):
             piece = piece.strip(" ,;:()[]|")
-            if piece and any(c.isalnum() for c in piece) and not URL_IN_TEXT.search(piece) and not EMAIL_IN_TEXT.search(piece):
+            if piece and any(map(str.isalnum, piece)) and not URL_IN_TEXT.search(piece) and not EMAIL_IN_TEXT.search(piece):
                 pieces.append(piece)
     return pieces
 
