@@ -118,3 +118,16 @@ def test_when_fifty_tasks_are_submitted_then_in_flight_never_exceeds_max_in_flig
 )
 def test_when_a_worker_exit_is_described_then_signals_are_named(exitcode, expected):
     assert describe_exit(exitcode) == expected
+
+
+def test_when_a_batch_runs_in_the_callers_process_then_the_garbage_collector_is_put_back_after_it():
+    import gc
+
+    from screener.collector import YOUNG_THRESHOLD, tuned_for_screening
+
+    before = gc.get_threshold()
+    with tuned_for_screening():
+        assert gc.get_threshold()[0] == YOUNG_THRESHOLD
+        assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
