@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import TypeAdapter
+
 from screener import __version__
 from screener.discover import display_name
 from screener.results import CandidateResult
@@ -147,13 +149,17 @@ def ranking_csv(results: list[CandidateResult]) -> str:
     return ranking_frame(results).to_csv(index=False, float_format="%.1f", lineterminator="\n")
 
 
-def result_json(result: CandidateResult) -> str:
-    """The candidate's whole result; its rank lives in ranking.csv and index.html, which see every candidate."""
-    return result.model_dump_json(indent=2, exclude={"rank"})
+#: Serializes a result straight to bytes: the largest report is written as pydantic encodes it, never decoded to text and encoded back.
+RESULT_JSON = TypeAdapter(CandidateResult)
 
 
-def render_candidate(result: CandidateResult) -> dict[str, str]:
-    """A candidate's three reports, by path relative to the output folder.
+def result_json(result: CandidateResult) -> bytes:
+    """The candidate's whole result as UTF-8 JSON; its rank lives in ranking.csv and index.html, which see every candidate."""
+    return RESULT_JSON.dump_json(result, indent=2, exclude={"rank"})
+
+
+def render_candidate(result: CandidateResult) -> dict[str, bytes]:
+    """A candidate's three reports as the bytes written, by path relative to the output folder.
 
     They depend on this candidate alone, so they are rendered as soon as it is
     screened, in whichever worker screened it, and a cached copy stays valid
@@ -168,9 +174,17 @@ def render_candidate(result: CandidateResult) -> dict[str, str]:
     name = result.candidate_id
     return {
         f"candidates/{name}.json": result_json(unranked),
-        f"candidates/{name}.md": render_markdown(unranked, view),
-        f"candidates/{name}.html": render_html(unranked, view),
+        f"candidates/{name}.md": render_markdown(unranked, view).encode("utf-8"),
+        f"candidates/{name}.html": render_html(unranked, view).encode("utf-8"),
     }
+
+
+def compile_templates() -> None:
+    """Compile the report templates now: a parent that forks workers then compiles them once for all of them."""
+    from screener.reports import html, markdown
+
+    html.template()
+    markdown.template()
 
 
 #: The libraries whose versions decide what a run reads and scores.
@@ -272,7 +286,7 @@ class OutputWriter:
         self.written[relative] = hashlib.sha256(payload).hexdigest()
 
     def write_candidate(self, result: CandidateResult) -> None:
-        self.written.update(write_files(self.out_dir, {name: content.encode("utf-8") for name, content in render_candidate(result).items()}))
+        self.written.update(write_files(self.out_dir, render_candidate(result)))
 
     def finish(self, run, *, cache=None, ranking_key: str = "", reuse: bool = False) -> dict[str, str]:  # type: ignore[no-untyped-def]
         """ranking.csv, index.html and run.json, flushed to disk; returns {relative path: sha256}.

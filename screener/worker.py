@@ -10,7 +10,6 @@ engine and parser code, and its evidence extracted once per taxonomy.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import os
 import resource
@@ -74,17 +73,19 @@ class CandidateOutcome:
 CACHEABLE_RESULTS = frozenset({Status.OK, *CACHEABLE_FAILURES})
 
 
-def pack_reports(row: bytes, status: Status, ok: bool, files: dict[str, bytes]) -> bytes:
+def pack_reports(row: bytes, status: Status, ok: bool, files: dict[str, bytes], digests: dict[str, str]) -> bytes:
     """A candidate's row and report files as one cache entry: a small JSON header, then the files' bytes.
 
     Framed rather than JSON-encoded, so a re-run copies the reports out
     without parsing a hundred kilobytes of escaped text per candidate.
+    ``digests`` are the files' sha256 as :func:`~screener.outputs.write_files`
+    returned them on writing the same bytes, so nothing is hashed twice.
     """
     header = {
         "row": row.decode("utf-8"),
         "status": status.value,
         "ok": ok,
-        "files": [[name, len(content), hashlib.sha256(content).hexdigest()] for name, content in files.items()],
+        "files": [[name, len(content), digests[name]] for name, content in files.items()],
     }
     encoded = json.dumps(header, ensure_ascii=False).encode("utf-8")
     return len(encoded).to_bytes(4, "big") + encoded + b"".join(files.values())
@@ -127,8 +128,7 @@ class RenderedCandidate:
         """Render ``result``'s reports and its ranking row, byte for byte what every executor writes."""
         from screener.outputs import render_candidate
 
-        files = {name: content.encode("utf-8") for name, content in render_candidate(result).items()}
-        return cls(status=result.status, ok=result.ok, row=result.slim().model_dump_json().encode("utf-8"), files=files)
+        return cls(status=result.status, ok=result.ok, row=result.slim().model_dump_json().encode("utf-8"), files=render_candidate(result))
 
     def store(self, out_dir: Path, cache: Cache | None, report_key: str) -> CandidateOutcome:
         """Write the files into ``out_dir`` and, when they may be reused, into the cache; the outcome carries the row."""
@@ -136,7 +136,7 @@ class RenderedCandidate:
 
         written = write_files(out_dir, self.files)
         if cache is not None and report_key and self.status in CACHEABLE_RESULTS:
-            cache.put("report", report_key, pack_reports(self.row, self.status, self.ok, self.files))
+            cache.put("report", report_key, pack_reports(self.row, self.status, self.ok, self.files, written))
         return CandidateOutcome(status=self.status, ok=self.ok, row=self.row, written=written, timings=self.timings, pid=self.pid, max_rss_kb=self.max_rss_kb)
 
 
@@ -219,8 +219,12 @@ class CandidateScreener:
         return self._extractor
 
     def prepare(self) -> None:
-        """Build the expensive parts now (before forking workers, so they share them)."""
+        """Build the expensive parts now (before forking workers, so they share them); the report templates too when reports are written."""
         _ = self.vocab, self.extractor
+        if self.settings.out_dir is not None:
+            from screener.outputs import compile_templates
+
+            compile_templates()
 
     @property
     def cache(self) -> Cache | None:

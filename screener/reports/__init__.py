@@ -6,7 +6,7 @@ and ``templates/report.html.j2`` (:func:`screener.reports.html.render_html`), so
 reports say the same thing. Interview questions come from
 :func:`screener.reports.questions.interview_questions`.
 
-Everything here is pure: no I/O, no clock. Strings that come from a resume
+Everything here but :func:`template_environment` is pure: no I/O, no clock. Strings that come from a resume
 (evidence text, headings, entry titles, organisations, dates, errors) are
 carried raw in the view; each renderer escapes them for its format.
 """
@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from screener.evidence.model import EvidenceItem
 from screener.results import CandidateResult
 from screener.scoring.model import AI_PROFILE, ML_PROFILE, CandidateScores, RoleBreakdown
+
+if TYPE_CHECKING:
+    import jinja2
 
 #: How many evidence items the "strongest evidence" part of a report quotes.
 EVIDENCE_LIMIT = 8
@@ -63,6 +67,34 @@ _STOP_TAIL = frozenset("a an and as at by for from in into of on or plus so that
 _CLAUSE_BREAKS = ("; ", " (", " — ", " – ", " - ", ": ")
 #: Every position where a clause break starts (a lookahead, so breaks that overlap are all seen).
 _CLAUSE_BREAK = re.compile("(?=" + "|".join(re.escape(b) for b in _CLAUSE_BREAKS) + ")")
+
+
+def template_environment(**options: Any) -> jinja2.Environment:
+    """The Jinja environment of ``templates/`` with the settings and number filters both formats share, and ``options``.
+
+    Each renderer compiles its template in one once per process and keeps the
+    template: compiling it costs as much as rendering about a hundred reports.
+    """
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("screener.reports", "templates"),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        **options,
+    )
+    env.filters.update(num=_num, pct=_pct)
+    return env
+
+
+def _num(value: float, digits: int = 1) -> str:
+    return f"{value:.{digits}f}"
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.0f}%"
 
 
 # -- Small pure helpers shared by the renderers and the question writer -----------------------

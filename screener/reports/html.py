@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
-from screener.reports import build_view
+from screener.reports import build_view, template_environment
 from screener.results import CandidateResult
 
 #: Colours of the strengths, recommendations and confidences (one place for the palette).
@@ -53,14 +53,6 @@ def linkify(text: str) -> Markup:
     return Markup("").join(out)
 
 
-def _num(value: float, digits: int = 1) -> str:
-    return f"{value:.{digits}f}"
-
-
-def _pct(value: float) -> str:
-    return f"{100 * value:.0f}%"
-
-
 def _width(value: float, total: float = 100.0) -> str:
     """A CSS width for a bar: the share of ``total``, clamped to 0–100%."""
     share = 0.0 if total <= 0 else max(0.0, min(1.0, value / total))
@@ -68,24 +60,18 @@ def _width(value: float, total: float = 100.0) -> str:
 
 
 @cache
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("screener.reports", "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters.update(num=_num, pct=_pct, width=_width, linkify=linkify)
+def template() -> jinja2.Template:
+    """``report.html.j2``, compiled on first use and kept for the process."""
+    env = template_environment(autoescape=True)
+    env.filters.update(width=_width, linkify=linkify)
     env.globals.update(
         strength_colours=STRENGTH_COLOURS,
         recommendation_colours=RECOMMENDATION_COLOURS,
         confidence_colours=CONFIDENCE_COLOURS,
     )
-    return env
+    return env.get_template("report.html.j2")
 
 
 def render_html(result: CandidateResult, view=None) -> str:  # type: ignore[no-untyped-def]
     """The candidate's fit report as a self-contained HTML page; ``view`` is its :func:`build_view`, when at hand."""
-    return _environment().get_template("report.html.j2").render(r=view or build_view(result))
+    return template().render(r=view or build_view(result))

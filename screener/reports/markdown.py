@@ -16,11 +16,20 @@ from typing import Any
 
 import jinja2
 
-from screener.reports import build_view
+from screener.reports import build_view, template_environment
 from screener.results import CandidateResult
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-_BLOCK_START = re.compile(r"^(#{1,6}(?=\s|$)|[-+](?=\s)|\d+(?=[.)]\s)|=)")
+#: Characters that start emphasis, links, code, HTML or strikethrough, or break a table: each is backslash-escaped.
+_SPECIAL_CHARS = "\\`*_[]<>|~"
+#: The template escapes thousands of values per report and few hold a special character: a search finds
+#: those, and a translation table (not a substitution, which expands its template per match) escapes them.
+_SPECIAL = re.compile(f"[{re.escape(_SPECIAL_CHARS)}]")
+_ESCAPED = str.maketrans({char: "\\" + char for char in _SPECIAL_CHARS})
+#: What would start a heading, a list item or a setext underline at the start of a line (matched at the start only).
+_BLOCK_START = re.compile(r"#{1,6}(?=\s|$)|[-+](?=\s)|\d+(?=[.)]\s)|=")
+#: Three or more newlines (what the template's optional blocks leave), made one blank line. Spelled
+#: with a literal prefix rather than ``\n{3,}`` so the engine skips to each "\n\n" instead of trying every position.
+_BLANK_LINES = re.compile(r"\n\n\n+")
 
 
 class Raw(str):
@@ -34,35 +43,19 @@ def md_escape(value: Any) -> str:
     if isinstance(value, Raw):
         return str(value)
     text = " ".join(str(value).split())
-    text = _SPECIAL.sub(r"\\\1", text)
-    return _BLOCK_START.sub(r"\\\1", text)
-
-
-def _num(value: float, digits: int = 1) -> str:
-    return f"{value:.{digits}f}"
-
-
-def _pct(value: float) -> str:
-    return f"{100 * value:.0f}%"
+    if _SPECIAL.search(text):
+        text = text.translate(_ESCAPED)
+    return "\\" + text if _BLOCK_START.match(text) else text
 
 
 @cache
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("screener.reports", "templates"),
-        autoescape=False,  # noqa: S701 - Markdown, escaped by finalize=md_escape
-        finalize=md_escape,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["num"] = _num
-    env.filters["pct"] = _pct
-    return env
+def template() -> jinja2.Template:
+    """``report.md.j2``, compiled on first use and kept for the process."""
+    env = template_environment(autoescape=False, finalize=md_escape)  # noqa: S701 - Markdown, escaped by finalize=md_escape
+    return env.get_template("report.md.j2")
 
 
 def render_markdown(result: CandidateResult, view=None) -> str:  # type: ignore[no-untyped-def]
     """The candidate's fit report as Markdown (a short one when the candidate failed); ``view`` is its :func:`build_view`, when at hand."""
-    text = _environment().get_template("report.md.j2").render(r=view or build_view(result))
-    return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
+    text = template().render(r=view or build_view(result))
+    return _BLANK_LINES.sub("\n\n", text).rstrip("\n") + "\n"

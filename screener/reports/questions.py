@@ -19,7 +19,8 @@ attribute is never quoted.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, NamedTuple
 
 from screener.reports import (
     EVIDENCE_STRENGTHS,
@@ -144,16 +145,25 @@ def _quotable(fragment: str, names: frozenset[str]) -> bool:
     return not (words & names)
 
 
-def _claim_questions(result: CandidateResult, strict: bool) -> list[tuple[str, str, int]]:
-    """(follow-up keys tried, fragment, item index) for claims, strongest first.
+class Claim(NamedTuple):
+    """A shipped or built item a question can quote."""
 
-    ``strict`` keeps items that earned points in the role's own pillars; without
-    it, items that earned anything in any fit (e.g. only engineering foundations).
+    keys: str  # the follow-up keys to try, comma-separated
+    fragment: str  # the quoted fragment, with an ellipsis when clipped
+    item: int  # the item's index in the result's evidence
+
+
+def _claims(result: CandidateResult) -> Iterator[Claim]:
+    """Quotable claims, strongest first; generated, as a question set quotes only the first few.
+
+    Claims that earned points in the focus role's own pillars come first, then
+    those that earned points only elsewhere (e.g. in engineering foundations);
+    within each, most points in the role's own pillars, then most in any one fit.
     """
     scores = result.scores
     focus = focus_profile(result)
     if scores is None or focus is None:
-        return []
+        return
     shared = shared_pillars(scores)
     own = item_points(scores.breakdown[focus], exclude=shared)
     anywhere: dict[int, float] = {}
@@ -161,21 +171,19 @@ def _claim_questions(result: CandidateResult, strict: bool) -> list[tuple[str, s
         for i, pts in item_points(breakdown).items():
             anywhere[i] = max(anywhere.get(i, 0.0), pts)
     names = name_tokens(result.candidate_id)
-    ranked = sorted(anywhere, key=lambda i: (-round(own.get(i, 0.0), 9), -round(anywhere[i], 9), i))
-    found = []
+    ranked = sorted(anywhere, key=lambda i: (own.get(i, 0.0) <= 0, -round(own.get(i, 0.0), 9), -round(anywhere[i], 9), i))
     for i in ranked:
         if i >= len(result.evidence):
             continue
         item = result.evidence[i]
-        if item.strength not in EVIDENCE_STRENGTHS or anywhere[i] <= 0 or (strict and own.get(i, 0.0) <= 0):
+        if item.strength not in EVIDENCE_STRENGTHS or anywhere[i] <= 0:
             continue
         fragment, clipped = quote_fragment(item.text, max_words=QUOTE_MAX_WORDS)
         if not _quotable(fragment, names):
             continue
         pillar = item_top_pillar(scores.breakdown[focus], i, exclude=shared) or item_top_pillar(scores.breakdown[focus], i)
         kinds = {s.kind for s in item.signals}
-        found.append((",".join(_claim_keys(kinds, pillar, item.strength)), fragment + ("…" if clipped else ""), i))
-    return found
+        yield Claim(",".join(_claim_keys(kinds, pillar, item.strength)), fragment + ("…" if clipped else ""), i)
 
 
 def _gap_pillars(result: CandidateResult, taxonomy: Taxonomy | None) -> list[tuple[str | None, str]]:
@@ -198,20 +206,24 @@ def _gap_pillars(result: CandidateResult, taxonomy: Taxonomy | None) -> list[tup
 def _listed_skills(result: CandidateResult, taxonomy: Taxonomy | None) -> list[str]:
     """Listed-only skills, those of the focus role first, then shared, then the other role."""
     roles: dict[str, str] = {s.label: s.role for item in result.evidence for s in item.skills}
-    if taxonomy is not None:
+    unknown = set(result.listed_skills) - roles.keys()
+    if taxonomy is not None and unknown:  # the whole taxonomy is walked only for a label the evidence does not name
         for skill in taxonomy.skills.values():
-            roles.setdefault(skill.label, skill.role)
+            if skill.label in unknown:
+                roles.setdefault(skill.label, skill.role)
     focus = focus_profile(result)
     mine = {"ai_engineer": "ai", "ml_engineer": "ml"}.get(focus or "", "")
     rank = {mine: 0, "shared": 1}
     return sorted(dict.fromkeys(result.listed_skills), key=lambda label: rank.get(roles.get(label, ""), 2))
 
 
-def _claim_texts(claims: list[tuple[str, str, int]]) -> list[str]:
-    """One question per distinct fragment, each with a follow-up not used before (while any is left)."""
+def _claim_texts(claims: Iterable[Claim], limit: int) -> list[str]:
+    """Up to ``limit`` questions, one per distinct fragment, each with a follow-up not used before (while any is left)."""
     used: set[str] = set()
     texts: list[str] = []
     for keys, fragment, _ in claims:
+        if len(texts) >= limit:
+            break
         follow = next((k for k in keys.split(",") if k in CLAIM_FOLLOW_UPS and k not in used), "any")
         used.add(follow)
         text = f"{CLAIM_LEADS[len(texts) % len(CLAIM_LEADS)]} “{fragment}”: {CLAIM_FOLLOW_UPS[follow]}"
@@ -228,10 +240,7 @@ def interview_questions(result: CandidateResult, taxonomy: Taxonomy | None = Non
     """
     if not result.ok:
         return ()
-    claims = _claim_questions(result, strict=True)
-    strong = {i for _, _, i in claims}
-    claims += [c for c in _claim_questions(result, strict=False) if c[2] not in strong]
-    claim_qs = _claim_texts(claims)
+    claim_qs = _claim_texts(_claims(result), limit=max(CLAIM_QUESTIONS, MIN_QUESTIONS))  # no set asks more
     gap_qs = [GAP_QUESTION_TEXTS.get(pid or "", GAP_QUESTION_TEXTS["any"]).format(label=label) for pid, label in _gap_pillars(result, taxonomy)]
     listed_qs = [LISTED_QUESTION_TEXTS[n % len(LISTED_QUESTION_TEXTS)].format(skill=skill) for n, skill in enumerate(_listed_skills(result, taxonomy))]
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from screener.evidence.model import EvidenceItem
 from screener.scoring.credit import is_evidence, skill_ids
@@ -34,9 +34,8 @@ from screener.scoring.model import Contribution, PillarScore, RoleBreakdown, Tun
 from screener.taxonomy import RoleProfile, Taxonomy
 
 
-@dataclass(frozen=True)
-class Credit:
-    """One item's credit to one skill in one pillar."""
+class Credit(NamedTuple):
+    """One item's credit to one skill in one pillar (a named tuple, cheap to build: every score makes dozens)."""
 
     item: int
     skill: str
