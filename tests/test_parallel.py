@@ -17,7 +17,7 @@ from screener.parallel import IN_FLIGHT_PER_WORKER, WorkerPool, describe_exit
 
 
 def work(task: tuple[str, int]) -> tuple[str, int, int]:
-    """("ok", n) -> ("ok", n*n, pid); "sigkill"/"sigsegv" kill this worker; "sleep" outlives a short limit; "raise" raises."""
+    """("ok", n) -> ("ok", n*n, pid); "sigkill"/"sigsegv" kill this worker; "sleep" outlives a short limit; "raise" raises; "hog" allocates n MB."""
     kind, n = task
     if kind == "sigkill":
         os.kill(os.getpid(), signal.SIGKILL)
@@ -28,6 +28,9 @@ def work(task: tuple[str, int]) -> tuple[str, int, int]:
         time.sleep(n)
     elif kind == "raise":
         raise ValueError(f"task {n} is bad")
+    elif kind == "hog":
+        blocks = [bytearray(1024 * 1024) for _ in range(n)]  # past the worker's memory cap: MemoryError
+        return ("ok", len(blocks), os.getpid())
     return ("ok", n * n, os.getpid())
 
 
@@ -131,3 +134,12 @@ def test_when_a_batch_runs_in_the_callers_process_then_the_garbage_collector_is_
         assert gc.get_freeze_count() > 0
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def test_when_a_task_runs_out_of_its_workers_memory_after_reading_then_its_row_says_memory_and_the_others_finish():
+    tasks = [("ok", n) for n in range(6)] + [("hog", 4096)]
+    with WorkerPool(work, on_failure, workers=2, memory_mb=200) as pool:
+        outcomes = run_all(pool, tasks)
+    assert outcomes[("hog", 4096)][:2] == ("failed", "error")
+    assert "more memory than the limit of 200 MB per worker" in outcomes[("hog", 4096)][2]
+    assert all(outcomes[("ok", n)][:2] == ("ok", n * n) for n in range(6))
