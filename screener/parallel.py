@@ -182,13 +182,17 @@ class WorkerPool(Generic[Task, Result]):
         except FutureTimeout:
             return self._on_failure(task, "timeout", f"stopped after the hard limit of {timeout:g} s")
         except ProcessExpired as exc:
-            limit = f"; the memory limit is {self.memory_mb} MB per worker" if self.memory_mb else ""
+            limit = f"; the memory limit is {self._memory_limit}" if self.memory_mb else ""
             return self._on_failure(task, "crash", f"the worker reading it stopped ({describe_exit(exc.exitcode)}{limit})")
         except MemoryError:  # past the cap anywhere after reading (the readers name it themselves): evidence, scoring, reports
-            limit = f" of {self.memory_mb} MB per worker" if self.memory_mb else ""
+            limit = f" of {self._memory_limit}" if self.memory_mb else ""
             return self._on_failure(task, "error", f"it needs more memory than the limit{limit}")
         except Exception as exc:  # noqa: BLE001 - a task's own failure is that task's row
             return self._on_failure(task, "error", f"unexpected failure ({type(exc).__name__})")
+
+    @property
+    def _memory_limit(self) -> str:
+        return f"{self.memory_mb} MB per worker"
 
     def close(self) -> None:
         if self._pool is not None:

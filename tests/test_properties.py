@@ -331,6 +331,18 @@ def item_keys(text: str) -> list[tuple]:
 # -- (a), (b): any text is read, extracted and scored without surprises ----------------------------
 
 
+def _read_any(scratch, name: str, text: str):  # type: ignore[no-untyped-def]
+    """``text`` written to ``name`` and read: its Document, or None when reading refused it with a text file's status and a one-line reason."""
+    path = scratch / name
+    path.write_bytes(text.encode("utf-8"))
+    try:
+        return read_document(path, vocabulary(), limits=Limits(time_limit=20))
+    except DocumentError as exc:
+        assert exc.status in TEXT_STATUSES, str(exc)
+        assert exc.message and "\n" not in exc.message
+        return None
+
+
 @settings(max_examples=examples(100), suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(text=any_text())
 def test_when_any_text_is_read_then_only_document_errors_escape_and_the_scores_stay_in_range(scratch, text):
@@ -341,13 +353,8 @@ def test_when_any_text_is_read_then_only_document_errors_escape_and_the_scores_s
     is a bug in a reader, so only ``no_text`` (empty) and ``unsupported`` (a NUL
     byte makes a file binary) are accepted.
     """
-    path = scratch / "any.txt"
-    path.write_bytes(text.encode("utf-8"))
-    try:
-        doc = read_document(path, vocabulary(), limits=Limits(time_limit=20))
-    except DocumentError as exc:
-        assert exc.status in TEXT_STATUSES, str(exc)
-        assert exc.message and "\n" not in exc.message
+    doc = _read_any(scratch, "any.txt", text)
+    if doc is None:
         return
     evidence = extractor().document(doc)
     scores = score_candidate(evidence, taxonomy(), as_of=AS_OF)
@@ -361,12 +368,8 @@ def test_when_any_text_is_read_then_only_document_errors_escape_and_the_scores_s
 @given(text=any_text())
 def test_when_any_text_is_read_as_markdown_then_only_document_errors_escape(scratch, text):
     """Markdown goes through its own parser (markdown-it, raw HTML, tables): the same contract holds."""
-    path = scratch / "any.md"
-    path.write_bytes(text.encode("utf-8"))
-    try:
-        doc = read_document(path, vocabulary(), limits=Limits(time_limit=20))
-    except DocumentError as exc:
-        assert exc.status in TEXT_STATUSES, str(exc)
+    doc = _read_any(scratch, "any.md", text)
+    if doc is None:
         return
     check_scores(score_candidate(extractor().document(doc), taxonomy(), as_of=AS_OF))
 

@@ -72,20 +72,22 @@ class _UnitMatches:
 
 @dataclass(frozen=True)
 class _Tokens:
-    """Where each token of a Doc starts and ends in its text.
+    """Each token of a Doc as plain lists, read from one ``Doc.to_array``: where it starts and ends, whether it is space, its lower-case hash.
 
-    A span's text and offsets read from these lists, without the Token and
+    Spans' texts and offsets read from these lists, without the Token and
     Span objects spaCy makes for every ``doc[i]`` (a resume asks thousands of times).
     """
 
     text: str
     starts: list[int]
     ends: list[int]
+    spaces: list[int]
+    lowers: list[int]
 
     @classmethod
     def of(cls, doc: Doc) -> _Tokens:
-        starts, lengths = doc.to_array([IDX, LENGTH]).T.tolist() if len(doc) else ([], [])
-        return cls(doc.text, starts, [start + length for start, length in zip(starts, lengths, strict=True)])
+        starts, lengths, spaces, lowers = doc.to_array([IDX, LENGTH, IS_SPACE, LOWER]).T.tolist() if len(doc) else ([], [], [], [])
+        return cls(doc.text, starts, [start + length for start, length in zip(starts, lengths, strict=True)], spaces, lowers)
 
     def span(self, start: int, end: int) -> str:
         """``doc[start:end].text``."""
@@ -184,11 +186,10 @@ class EvidenceExtractor:
         # Business words as the lower-case hashes spaCy keeps per token: compared without making a Token per word.
         self.business_hashes = frozenset(self.vocab_strings.add(word) for word in extractor.business_units)
 
-    def _match(self, doc: Doc, starts: list[int], units: list[Unit]) -> list[_UnitMatches]:
+    def _match(self, doc: Doc, tokens: _Tokens, starts: list[int], units: list[Unit]) -> list[_UnitMatches]:
         per_unit = [_UnitMatches() for _ in units]
         token_unit = []
-        # Token offsets and spaces as one array: a Token object per token costs more than the matching.
-        for i, (offset, is_space) in enumerate(doc.to_array([IDX, IS_SPACE]).tolist()):
+        for i, (offset, is_space) in enumerate(zip(tokens.starts, tokens.spaces, strict=True)):
             index = bisect_right(starts, offset) - 1
             token_unit.append(index)
             if is_space:
@@ -239,16 +240,15 @@ class EvidenceExtractor:
             starts.append(offset)
             offset += len(unit.text) + len(UNIT_SEPARATOR)
         doc = self.x.nlp.make_doc(UNIT_SEPARATOR.join(u.text for u in units))
-        lowers = doc.to_array(LOWER).tolist()
         tokens = _Tokens.of(doc)
         items = []
-        for index, (unit, matches) in enumerate(zip(units, self._match(doc, starts, units), strict=True)):
-            item = self._item(unit, matches, doc, tokens, starts[index], lowers)
+        for index, (unit, matches) in enumerate(zip(units, self._match(doc, tokens, starts, units), strict=True)):
+            item = self._item(unit, matches, doc, tokens, starts[index])
             if item is not None:
                 items.append(item)
         return items
 
-    def _item(self, unit: Unit, matches: _UnitMatches, doc: Doc, tokens: _Tokens, char_start: int, lowers: list[int]) -> EvidenceItem | None:
+    def _item(self, unit: Unit, matches: _UnitMatches, doc: Doc, tokens: _Tokens, char_start: int) -> EvidenceItem | None:
         lo, hi = matches.lo, matches.hi
         mentions = [m for m in _drop_overlaps(matches.mentions) if not _is_surname(m, tokens, lo)]
         if not mentions:
@@ -290,7 +290,7 @@ class EvidenceExtractor:
         kinds = {k for k, _, _ in signals}
         if self._starts_with_action(doc, lo):
             kinds.add("action")
-        if not self.business_hashes.isdisjoint(lowers[lo:hi]) or "money" in matches.quantities:
+        if not self.business_hashes.isdisjoint(tokens.lowers[lo:hi]) or "money" in matches.quantities:
             kinds.add("business")  # money is a business measure by itself
         if any(m.skill.kind == "metric" and m.skill.role != "ai" for m in mentions):
             kinds.add("metric")  # a model metric named as a skill ("ROC AUC", "NDCG") is still a model metric

@@ -128,14 +128,13 @@ def assemble_arrays(g: GlyphArrays, page: int) -> list[PositionedWord]:
     glyph_sizes = g.size[kept]
     low, high = np.minimum.reduceat(glyph_sizes, first).tolist(), np.maximum.reduceat(glyph_sizes, first).tolist()
     ends = np.append(first[1:], len(kept))
-    lengths = (ends - first).tolist()
-    bold = (np.add.reduceat(g.bold[kept].astype(np.int32), first) * 2 >= ends - first).tolist()
-    italic = (np.add.reduceat(g.italic[kept].astype(np.int32), first) * 2 >= ends - first).tolist()
+    counts = ends - first  # glyphs per word
+    bold = (np.add.reduceat(g.bold[kept].astype(np.int32), first) * 2 >= counts).tolist()
+    italic = (np.add.reduceat(g.italic[kept].astype(np.int32), first) * 2 >= counts).tolist()
     heads = kept[first]
     upright = g.upright[heads].tolist()
     concealed = g.concealed[heads].tolist() if g.concealed is not None else [False] * len(first)
-    color = g.color
-    colors = [color[head] for head in heads.tolist()]
+    colors = [g.color[head] for head in heads.tolist()]
     # Every word's text is a slice of the page's kept glyphs joined once; the columns are zipped into words
     # at the end: per word and per glyph Python work, not numpy, is what a page's words cost.
     pieces = [g.text[i] for i in kept.tolist()]
@@ -143,14 +142,10 @@ def assemble_arrays(g: GlyphArrays, page: int) -> list[PositionedWord]:
     np.cumsum([len(piece) for piece in pieces], out=offsets[1:])
     joined = "".join(pieces)
     texts = [joined[a:b] for a, b in zip(offsets[first].tolist(), offsets[ends].tolist(), strict=True)]
-    begins = first.tolist()
-    sizes = [
-        low[n] if low[n] == high[n] else sorted(glyph_sizes[begins[n] : begins[n] + lengths[n]].tolist())[lengths[n] // 2] for n in range(len(begins))
-    ]
-    pages = [page] * len(begins)
-    columns = zip(texts, x0, top, x1, bottom, sizes, bold, italic, colors, pages, upright, concealed, strict=True)
-    words = [PositionedWord(*fields) for fields in columns if fields[0].strip()]
-    return words
+    # A word's size is its glyphs' median, where they differ at all.
+    sizes = [a if a == b else sorted(glyph_sizes[i:j].tolist())[(j - i) // 2] for a, b, i, j in zip(low, high, first.tolist(), ends.tolist(), strict=True)]
+    columns = zip(texts, x0, top, x1, bottom, sizes, bold, italic, colors, [page] * len(texts), upright, concealed, strict=True)
+    return [PositionedWord(*fields) for fields in columns if fields[0].strip()]
 
 
 def assemble_words(glyphs: Iterable[Glyph], page: int) -> list[PositionedWord]:

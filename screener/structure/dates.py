@@ -19,6 +19,8 @@ from screener.vocabulary import Vocabulary
 EARLIEST_YEAR = 1950
 LATEST_YEAR = 2100
 
+#: Every date form names a year in full.
+YEAR = r"(?:19|20)\d\d"
 RANGE_SEPARATOR = r"\s*(?:-{1,2}|–|—|‐|‑|−|~|→|➔|⇒|\bto\b|\buntil\b|\btill\b|\bthrough\b|\bthru\b)\s*"
 
 
@@ -41,13 +43,12 @@ class _Patterns:
 
 @lru_cache(maxsize=8)
 def _patterns(months: str, seasons: str, present: str) -> _Patterns:
-    year = r"(?:19|20)\d\d"
     date = (
-        rf"(?:(?:(?P<{{p}}season>{seasons})\s+(?P<{{p}}syear>{year}))"
-        rf"|(?:(?P<{{p}}month>{months})\.?,?\s*(?:'|’)?(?P<{{p}}myear>{year}))"
-        rf"|(?:(?P<{{p}}mnum>0?[1-9]|1[0-2])\s*[/.]\s*(?P<{{p}}nyear>{year}))"
-        rf"|(?:(?P<{{p}}iyear>{year})\s*[-/.]\s*(?P<{{p}}imonth>0[1-9]|1[0-2])(?![\d]))"
-        rf"|(?P<{{p}}year>{year}))"
+        rf"(?:(?:(?P<{{p}}season>{seasons})\s+(?P<{{p}}syear>{YEAR}))"
+        rf"|(?:(?P<{{p}}month>{months})\.?,?\s*(?:'|’)?(?P<{{p}}myear>{YEAR}))"
+        rf"|(?:(?P<{{p}}mnum>0?[1-9]|1[0-2])\s*[/.]\s*(?P<{{p}}nyear>{YEAR}))"
+        rf"|(?:(?P<{{p}}iyear>{YEAR})\s*[-/.]\s*(?P<{{p}}imonth>0[1-9]|1[0-2])(?![\d]))"
+        rf"|(?P<{{p}}year>{YEAR}))"
     )
     start = date.replace("{p}", "a")
     end = date.replace("{p}", "b")
@@ -101,13 +102,13 @@ def _plausible(date: PartialDate | None) -> bool:
     return date is None or EARLIEST_YEAR <= date.year <= LATEST_YEAR
 
 
-#: Every date form holds a year; most lines hold none, and this finds that much faster than the full patterns.
-_YEAR = re.compile(r"(?:19|20)\d\d")
+#: Most lines hold no year, and this finds that much faster than the full patterns.
+_HAS_YEAR = re.compile(YEAR)
 
 
 def find_date_ranges(text: str, vocab: Vocabulary) -> list[FoundRange]:
     """Every date range in ``text``, left to right; a lone date is a range of itself."""
-    if not _YEAR.search(text):
+    if not _HAS_YEAR.search(text):
         return []
     patterns = _compile(vocab)
     found: list[FoundRange] = []
