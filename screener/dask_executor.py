@@ -55,6 +55,13 @@ from screener.worker import CandidateOutcome, CandidateScreener, CandidateTask, 
 
 #: Tasks kept outstanding per worker thread, as the local pool keeps per worker process.
 IN_FLIGHT_PER_THREAD = IN_FLIGHT_PER_WORKER
+#: Most candidates one Dask task screens. Each task costs the scheduler and the client milliseconds of
+#: their own, which on a small cluster is CPU taken from the workers; a batch pays it once for all its members.
+MAX_CANDIDATES_PER_TASK = 8
+#: Fewest tasks per worker thread a run is cut into, so the last tasks leave no worker idle for long.
+MIN_TASKS_PER_THREAD = 8
+#: Shipped bytes after which a batch is sent even if it is not full, so a few large files travel on their own.
+MAX_BYTES_PER_TASK = 16 * 1024 * 1024
 #: How often the client looks for finished tasks and overdue ones, in seconds, when none is ready.
 POLL_SECONDS = 0.02
 #: Screeners (spaCy pipeline and matchers) a worker process keeps for later runs; each is a few hundred MB at most.
@@ -65,6 +72,17 @@ WORKER_BASELINE_MB = 300
 #: Dask's reactions to a worker's memory short of the restart: nothing to spill (results go straight to the
 #: client), and a paused worker whose memory stays up would hold its queue forever, so only the restart is kept.
 ONLY_RESTART = {"distributed.worker.memory.target": False, "distributed.worker.memory.spill": False, "distributed.worker.memory.pause": False}
+#: The config of the local cluster this module starts: the memory reactions above, and less of Dask's own upkeep,
+#: which on a small machine is CPU taken from the workers. Every server (the scheduler and the nannies live in this
+#: process, each worker in its own) wakes every 20 ms to time its event loop and every 500 ms to sample the host, and
+#: each worker's statistical profiler walks its task thread's stack every 10 ms, for a dashboard nobody opened.
+LOCAL_CLUSTER_CONFIG = {
+    **ONLY_RESTART,
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "250ms",  # how soon a nanny sees its worker past the limit
+}
 
 Accept = Callable[[CandidateTask, CandidateOutcome], None]
 OnFailure = Callable[[CandidateTask, str, str], CandidateOutcome]
@@ -197,11 +215,37 @@ def worker_screener(digest: str) -> CandidateScreener:
 
 
 def screen_shipped(digest: str, shipped: ShippedCandidate, render: bool) -> RenderedCandidate | CandidateOutcome:
-    """The Dask task: one candidate screened from its shipped bytes; its rendered reports (or, with ``render`` off, its whole result)."""
+    """One candidate screened from its shipped bytes: its rendered reports (or, with ``render`` off, its whole result)."""
     screener = worker_screener(digest)
     with tempfile.TemporaryDirectory(prefix="screener-") as folder:
         task = unpack(shipped, Path(folder))
         return screener.render(task) if render else screener.screen(task)
+
+
+@dataclass(frozen=True)
+class MemberFailed:
+    """A batch member whose screening raised: the rest of its batch still counts."""
+
+    exception: str  # the exception's type name; its message may quote the resume
+
+
+Screened = RenderedCandidate | CandidateOutcome | MemberFailed
+
+
+def screen_batch(screen_one: Callable[..., RenderedCandidate | CandidateOutcome], digest: str, batch: tuple[ShippedCandidate, ...], render: bool) -> list[Screened]:
+    """The Dask task: each shipped candidate of ``batch`` screened by ``screen_one`` (:func:`screen_shipped`), in order.
+
+    A member's exception is that member's failure only; a worker that dies
+    takes the whole batch with it, and the client then sends the members one
+    by one (:class:`DaskRun`).
+    """
+    values: list[Screened] = []
+    for shipped in batch:
+        try:
+            values.append(screen_one(digest, shipped, render))
+        except Exception as exc:  # noqa: BLE001 - one member's failure is its row, not its batch's
+            values.append(MemberFailed(type(exc).__name__))
+    return values
 
 
 # --------------------------------------------------------------------------- the client side
@@ -231,7 +275,7 @@ def open_client(scheduler: str | None, workers: int, max_memory_mb: int) -> Iter
         with client:
             yield client
         return
-    with dask.config.set(ONLY_RESTART):  # each nanny keeps the config it was started with, for its workers' restarts too
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):  # each nanny keeps the config it was started with, for its workers' restarts too
         cluster = LocalCluster(
             n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None, memory_limit=worker_memory_limit(max_memory_mb)
         )
@@ -244,67 +288,130 @@ def worker_threads(client: Client) -> int:
     return max(1, sum(client.nthreads().values()))
 
 
-def _result(future: Future, task: CandidateTask, on_failure: OnFailure) -> RenderedCandidate | CandidateOutcome:
-    """A finished task's value, or its failure as the candidate's row."""
-    try:
-        return future.result()
-    except KilledWorker as exc:
+def candidates_per_task(expected: int, threads: int) -> int:
+    """How many candidates each task carries: up to :data:`MAX_CANDIDATES_PER_TASK`, and at least :data:`MIN_TASKS_PER_THREAD` tasks per thread."""
+    return max(1, min(MAX_CANDIDATES_PER_TASK, expected // (threads * MIN_TASKS_PER_THREAD)))
+
+
+def _failure_of(exc: BaseException, task: CandidateTask, on_failure: OnFailure) -> CandidateOutcome:
+    """A task's failure as the candidate's row."""
+    if isinstance(exc, KilledWorker):
         return on_failure(task, "crash", f"the worker reading it died {exc.allowed_failures + 1} times")
-    except CancelledError:  # the cluster dropped the task: its scheduler went away, or it was cancelled
+    if isinstance(exc, CancelledError):  # the cluster dropped the task: its scheduler went away, or it was cancelled
         return on_failure(task, "error", "the cluster cancelled it")
-    except Exception as exc:  # noqa: BLE001 - a task's own failure is that candidate's row
-        return on_failure(task, "error", f"unexpected failure ({type(exc).__name__})")
+    return on_failure(task, "error", f"unexpected failure ({type(exc).__name__})")
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A task on the cluster: its candidates, when it was sent, and when it is given up on."""
+
+    tasks: tuple[CandidateTask, ...]
+    submitted: float
+    limit: float
 
 
 class DaskRun:
-    """One batch on a cluster: submits shipped candidates, keeps the window full, turns each finished task into an accepted outcome.
+    """One batch on a cluster: sends candidates in small batches, keeps the window full, turns each finished member into an accepted outcome.
 
-    The hard time limit is kept by the client, from each task's submit time:
-    an overdue task's future is cancelled and the candidate becomes a
-    ``timeout`` row. Cancelling cannot stop a task already running, as a
-    Python thread cannot be killed: the per-document time limit stops it at
-    the next bytecode, so only a long native call keeps its thread busy.
+    A task carries up to :func:`candidates_per_task` candidates. When a task
+    of several fails as a whole (its worker died too often, the cluster
+    dropped it) or outlasts its limit, its members are sent again one by
+    one, so only the file that caused it ends as an ``error`` or ``timeout``
+    row, exactly as when every candidate travels alone.
+
+    The hard time limit is kept by the client, from each task's submit time;
+    a batch's is the smallest of its members' (they differ only by document
+    count, and a batch of ordinary resumes takes a fraction of it). An
+    overdue task's future is cancelled. Cancelling cannot stop a task already
+    running, as a Python thread cannot be killed: the per-document time
+    limit stops it at the next bytecode, so only a long native call keeps
+    its thread busy.
     """
 
-    def __init__(self, client: Client, settings: RunSettings, *, store: Cache | None, out_dir: Path | None, accept: Accept, on_failure: OnFailure) -> None:
+    def __init__(
+        self, client: Client, settings: RunSettings, *, store: Cache | None, out_dir: Path | None, accept: Accept, on_failure: OnFailure, expected: int
+    ) -> None:
         self.client, self.settings, self.store, self.out_dir = client, settings, store, out_dir
         self.accept, self.on_failure = accept, on_failure
         self.digest = settings_digest(settings)
-        self.window = worker_threads(client) * IN_FLIGHT_PER_THREAD
+        threads = worker_threads(client)
+        self.window = threads * IN_FLIGHT_PER_THREAD
+        self.per_task = candidates_per_task(expected, threads)
         self.completed = as_completed()
-        self.pending: dict[Future, tuple[CandidateTask, float, float]] = {}  # future -> (task, submitted, limit)
+        self.pending: dict[Future, Sent] = {}
+        self.forming: list[tuple[CandidateTask, ShippedCandidate]] = []
+        self.forming_bytes = 0
 
     def submit(self, task: CandidateTask) -> None:
-        """Send ``task`` once there is room in the window."""
-        while len(self.pending) >= self.window:
-            self.settle()
+        """Add ``task`` to the batch being formed; send the batch once it is full."""
         shipped = ship(task, self.settings.limits.max_bytes)
-        future = self.client.submit(screen_shipped, self.digest, shipped, self.out_dir is not None, pure=False)
-        self.pending[future] = (task, time.monotonic(), hard_limit(self.settings, task))
-        self.completed.add(future)
+        self.forming.append((task, shipped))
+        self.forming_bytes += sum(len(d.content) for d in shipped.documents if d.content is not None)
+        if len(self.forming) >= self.per_task or self.forming_bytes >= MAX_BYTES_PER_TASK:
+            self._send_forming()
 
     def drain(self) -> None:
+        self._send_forming()
         while self.pending:
             self.settle()
+
+    def _send_forming(self) -> None:
+        if not self.forming:
+            return
+        while len(self.pending) >= self.window:
+            self.settle()
+        batch, self.forming, self.forming_bytes = self.forming, [], 0
+        self._send(batch)
+
+    def _send(self, batch: list[tuple[CandidateTask, ShippedCandidate]]) -> None:
+        tasks = tuple(task for task, _ in batch)
+        # screen_shipped is looked up now, not on the worker, so the function the client holds is the one that runs
+        future = self.client.submit(screen_batch, screen_shipped, self.digest, tuple(s for _, s in batch), self.out_dir is not None, pure=False)
+        self.pending[future] = Sent(tasks, time.monotonic(), min(hard_limit(self.settings, task) for task in tasks))
+        self.completed.add(future)
+
+    def _one_by_one(self, tasks: tuple[CandidateTask, ...]) -> None:
+        """Send a failed batch's members again, each alone (past the window by at most one batch)."""
+        for task in tasks:
+            self._send([(task, ship(task, self.settings.limits.max_bytes))])
 
     def settle(self) -> None:
         """Accept whatever has finished, give up on overdue tasks, and wait a moment when nothing had finished."""
         finished = self.completed.next_batch(block=False) if self.completed.has_ready() else []
         for future in finished:
-            entry = self.pending.pop(future, None)
-            if entry is not None:  # None: cancelled on its deadline, its row already accepted
-                self._accept(entry[0], _result(future, entry[0], self.on_failure))
+            sent = self.pending.pop(future, None)
+            if sent is not None:  # None: given up on at its deadline, already dealt with
+                self._finished(future, sent)
         self._expire()
         if not finished:
             time.sleep(POLL_SECONDS)
 
+    def _finished(self, future: Future, sent: Sent) -> None:
+        try:
+            values = future.result()
+        except Exception as exc:  # noqa: BLE001 - a task's failure is its candidates' rows
+            if len(sent.tasks) > 1:
+                self._one_by_one(sent.tasks)
+            else:
+                self._accept(sent.tasks[0], _failure_of(exc, sent.tasks[0], self.on_failure))
+            return
+        for task, value in zip(sent.tasks, values, strict=True):
+            if isinstance(value, MemberFailed):
+                value = self.on_failure(task, "error", f"unexpected failure ({value.exception})")
+            self._accept(task, value)
+
     def _expire(self) -> None:
         now = time.monotonic()
-        for future, (task, submitted, limit) in list(self.pending.items()):
-            if now - submitted > limit:
+        for future, sent in list(self.pending.items()):
+            if now - sent.submitted > sent.limit:
                 del self.pending[future]
                 future.cancel()
-                self._accept(task, self.on_failure(task, "timeout", f"stopped after the hard limit of {limit:g} s"))
+                if len(sent.tasks) > 1:
+                    self._one_by_one(sent.tasks)
+                else:
+                    task = sent.tasks[0]
+                    self._accept(task, self.on_failure(task, "timeout", f"stopped after the hard limit of {sent.limit:g} s"))
 
     def _accept(self, task: CandidateTask, value: RenderedCandidate | CandidateOutcome) -> None:
         """Write a rendered candidate as the local path does (files, then the report cache), then accept it."""
@@ -324,8 +431,9 @@ def run_on_dask(
     on_failure: OnFailure,
     scheduler: str | None,
     workers: int,
+    expected: int = 0,
 ) -> int:
-    """Screen ``tasks`` (the candidates the cache did not have) on Dask; returns the worker threads used (0: none was needed).
+    """Screen ``tasks`` (the candidates the cache did not have; about ``expected`` of them) on Dask; returns the worker threads used (0: none was needed).
 
     No cluster is started or contacted until a candidate needs screening,
     so a re-run that the cache answers wholly starts nothing.
@@ -337,7 +445,7 @@ def run_on_dask(
         name = f"screener-settings-{settings_digest(settings)[:16]}"
         client.register_plugin(SettingsPlugin(settings_digest(settings), worker_settings(settings)), name=name)
         try:
-            run = DaskRun(client, settings, store=store, out_dir=out_dir, accept=accept, on_failure=on_failure)
+            run = DaskRun(client, settings, store=store, out_dir=out_dir, accept=accept, on_failure=on_failure, expected=expected)
             run.submit(first)
             for task in tasks:
                 run.submit(task)

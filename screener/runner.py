@@ -248,7 +248,15 @@ def run_batch(
             from screener.dask_executor import run_on_dask
 
             used = run_on_dask(
-                tasks, settings, store=store, out_dir=out_dir, accept=book.accept, on_failure=_failure(settings), scheduler=scheduler, workers=workers
+                tasks,
+                settings,
+                store=store,
+                out_dir=out_dir,
+                accept=book.accept,
+                on_failure=_failure(settings),
+                scheduler=scheduler,
+                workers=workers,
+                expected=len(found.candidates),
             )
         else:
             used = _run_local(tasks, settings, workers, book.accept)

@@ -128,8 +128,9 @@ def _killing_or_slow(digest, shipped, render):  # type: ignore[no-untyped-def]
     return dask_executor.screen_shipped(digest, shipped, render)
 
 
-def test_when_a_file_kills_every_worker_that_reads_it_then_it_is_an_error_row_and_the_batch_finishes(cluster, work, mixed, monkeypatch):
-    folder = work / "poisoned"
+@pytest.mark.parametrize("per_task", [1, 4], ids=["alone", "in-one-batch"])
+def test_when_a_file_kills_every_worker_that_reads_it_then_it_is_an_error_row_and_the_batch_finishes(cluster, work, mixed, monkeypatch, per_task):
+    folder = work / f"poisoned-{per_task}"
     folder.mkdir()
     shutil.copy(SAMPLES / "nadia-okafor.pdf", folder)
     shutil.copy(SAMPLES / "oluwaseun-adeyemi.md", folder)
@@ -137,14 +138,50 @@ def test_when_a_file_kills_every_worker_that_reads_it_then_it_is_an_error_row_an
     (folder / "slow.txt").write_text("Resume of someone slow\n", encoding="utf-8")
     monkeypatch.setattr(dask_executor, "screen_shipped", _killing_or_slow)
     monkeypatch.setattr(dask_executor, "hard_limit", lambda settings, task: 1.0 if task.source.startswith("slow") else 300.0)
-    run = on_dask(cluster, folder, work / "poisoned-out")
+    monkeypatch.setattr(dask_executor, "candidates_per_task", lambda expected, threads: per_task)
+    run = on_dask(cluster, folder, work / f"poisoned-out-{per_task}")
     rows = {r.source: r for r in run.results}
     assert set(rows) == {"nadia-okafor.pdf", "oluwaseun-adeyemi.md", "poison.txt", "slow.txt"}
     assert rows["poison.txt"].status is Status.ERROR
     assert rows["poison.txt"].error == f"the worker reading it died {ALLOWED_FAILURES + 1} times"
     assert rows["slow.txt"].status is Status.TIMEOUT and rows["slow.txt"].error == "stopped after the hard limit of 1 s"
-    csv = (work / "poisoned-out" / "ranking.csv").read_text(encoding="utf-8")
+    assert rows["nadia-okafor.pdf"].ok and rows["oluwaseun-adeyemi.md"].ok
+    csv = (work / f"poisoned-out-{per_task}" / "ranking.csv").read_text(encoding="utf-8")
     assert "the worker reading it died" in csv and csv.count("\n") == 5
+
+
+def _failing(digest, shipped, render):  # type: ignore[no-untyped-def]
+    """A task that raises on a document named ``broken``, else screens as usual."""
+    if any(d.relative.startswith("broken") for d in shipped.documents):
+        raise ValueError("a bug met on this file")
+    return dask_executor.screen_shipped(digest, shipped, render)
+
+
+@pytest.mark.parametrize("per_task", [1, 3], ids=["alone", "in-a-batch"])
+def test_when_screening_one_candidate_raises_then_it_alone_is_an_error_row(cluster, work, monkeypatch, per_task):
+    folder = work / f"broken-{per_task}"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "nadia-okafor.pdf", folder)
+    (folder / "broken.txt").write_text("Resume of someone\n", encoding="utf-8")
+    shutil.copy(SAMPLES / "oluwaseun-adeyemi.md", folder)
+    monkeypatch.setattr(dask_executor, "screen_shipped", _failing)
+    monkeypatch.setattr(dask_executor, "candidates_per_task", lambda expected, threads: per_task)
+    rows = {r.source: r for r in on_dask(cluster, folder, work / f"broken-out-{per_task}").results}
+    assert rows["broken.txt"].status is Status.ERROR and rows["broken.txt"].error == "unexpected failure (ValueError)"
+    assert rows["nadia-okafor.pdf"].ok and rows["oluwaseun-adeyemi.md"].ok
+
+
+def test_when_candidates_travel_in_batches_then_outputs_are_still_byte_identical_to_local(cluster, work, monkeypatch):
+    monkeypatch.setattr(dask_executor, "candidates_per_task", lambda expected, threads: 4)
+    run = on_dask(cluster, SAMPLES, work / "batched")
+    assert run.stats["candidates_screened"] == SAMPLE_COUNT
+    assert differing(outputs(work / "local"), outputs(work / "batched")) == []
+
+
+def test_when_a_run_is_cut_into_tasks_then_each_thread_gets_several_and_none_carries_more_than_the_cap():
+    assert dask_executor.candidates_per_task(SAMPLE_COUNT, 2) == 1  # a small run: one candidate per task, every worker busy
+    assert dask_executor.candidates_per_task(100, 2) == 6
+    assert dask_executor.candidates_per_task(100_000, 64) == dask_executor.MAX_CANDIDATES_PER_TASK
 
 
 def test_when_a_worker_is_killed_mid_run_then_the_batch_still_finishes_with_every_candidate(cluster, work):

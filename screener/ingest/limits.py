@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import ctypes
+import heapq
+import itertools
+import math
+import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -75,37 +80,84 @@ def _raise_in(thread_id: int, exception: type[BaseException] | None) -> bool:
     return api.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exception) if exception else None) == 1
 
 
+class _Watchdog:
+    """One timer thread per process that keeps every thread's time limit.
+
+    A timer thread per block (``threading.Timer``) costs a thread start, and
+    the entering thread waits for the new thread to get the GIL from a busy
+    worker: milliseconds per document. Here entering a block pushes its
+    deadline on a heap and wakes the watchdog only when that deadline is the
+    earliest; leaving just disarms the entry, which the watchdog drops when
+    it comes up. One lock guards the heap and every alarm's state, so a block
+    that is leaving and a deadline that is firing never interleave.
+    """
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.condition = threading.Condition()
+        self.deadlines: list[tuple[float, int, _ThreadAlarm]] = []
+        self.order = itertools.count()
+        self.wake_at = math.inf
+        self.thread: threading.Thread | None = None
+
+    def arm(self, alarm: _ThreadAlarm) -> None:
+        with self.condition:
+            alarm.armed = True
+            heapq.heappush(self.deadlines, (alarm.deadline, next(self.order), alarm))
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._watch, name="screener-time-limits", daemon=True)
+                self.thread.start()
+            elif alarm.deadline < self.wake_at:
+                self.condition.notify()
+
+    def disarm(self, alarm: _ThreadAlarm) -> None:
+        with self.condition:
+            alarm.armed = False
+            if alarm.fired:
+                _raise_in(alarm.thread, None)  # withdraw an exception the thread has not raised yet
+
+    def _watch(self) -> None:
+        with self.condition:
+            while True:
+                now = time.monotonic()
+                while self.deadlines and (not self.deadlines[0][2].armed or self.deadlines[0][0] <= now):
+                    alarm = heapq.heappop(self.deadlines)[2]
+                    if alarm.armed:
+                        alarm.fired = _raise_in(alarm.thread, _Expired)
+                self.wake_at = self.deadlines[0][0] if self.deadlines else math.inf
+                self.condition.wait(None if self.wake_at == math.inf else self.wake_at - now)
+
+
+_WATCHDOG: _Watchdog | None = None
+
+
+def _watchdog() -> _Watchdog:
+    """This process's watchdog (a forked child inherits the object but not its thread, so it starts its own)."""
+    global _WATCHDOG
+    if _WATCHDOG is None or _WATCHDOG.pid != os.getpid():
+        _WATCHDOG = _Watchdog()
+    return _WATCHDOG
+
+
 class _ThreadAlarm:
     """Raise :class:`_Expired` in the thread that entered, once ``seconds`` have passed, unless it left first.
 
     An asynchronous exception is raised between bytecodes, so a long call
     into a native library is stopped only when it returns; the executor's
-    hard limit per candidate still bounds that. Leaving takes the lock the
-    timer fires under and withdraws an exception not yet raised; one raised
-    while leaving is still inside :func:`time_limit`'s handler, so it is the
-    timeout too. Only a deadline that falls in the few bytecodes between the
-    block's end and this exit could surface as the bare exception.
+    hard limit per candidate still bounds that. Leaving withdraws an
+    exception not yet raised; one raised while leaving is still inside
+    :func:`time_limit`'s handler, so it is the timeout too. Only a deadline
+    that falls in the few bytecodes between the block's end and this exit
+    could surface as the bare exception.
     """
 
     def __init__(self, seconds: float) -> None:
         self.thread = threading.get_ident()
-        self.lock = threading.Lock()
+        self.deadline = time.monotonic() + seconds
         self.armed = self.fired = False
-        self.timer = threading.Timer(seconds, self._fire)
-        self.timer.daemon = True
-
-    def _fire(self) -> None:
-        with self.lock:
-            if self.armed:
-                self.fired = _raise_in(self.thread, _Expired)
 
     def __enter__(self) -> None:
-        self.armed = True
-        self.timer.start()
+        _watchdog().arm(self)
 
     def __exit__(self, *exc_info: object) -> None:
-        with self.lock:
-            self.armed = False
-            if self.fired:
-                _raise_in(self.thread, None)
-        self.timer.cancel()
+        _watchdog().disarm(self)
