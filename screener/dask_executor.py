@@ -72,12 +72,16 @@ WORKER_BASELINE_MB = 300
 #: Dask's reactions to a worker's memory short of the restart: nothing to spill (results go straight to the
 #: client), and a paused worker whose memory stays up would hold its queue forever, so only the restart is kept.
 ONLY_RESTART = {"distributed.worker.memory.target": False, "distributed.worker.memory.spill": False, "distributed.worker.memory.pause": False}
+#: The client's config. Dask keeps its last 1,000 messages of every stream and state transitions "for developers";
+#: here a task message carries its candidates' files, so those logs alone would hold hundreds of MB.
+CLIENT_CONFIG = {"distributed.admin.low-level-log-length": 32}
 #: The config of the local cluster this module starts: the memory reactions above, and less of Dask's own upkeep,
 #: which on a small machine is CPU taken from the workers. Every server (the scheduler and the nannies live in this
 #: process, each worker in its own) wakes every 20 ms to time its event loop and every 500 ms to sample the host, and
 #: each worker's statistical profiler walks its task thread's stack every 10 ms, for a dashboard nobody opened.
 LOCAL_CLUSTER_CONFIG = {
     **ONLY_RESTART,
+    **CLIENT_CONFIG,  # the scheduler's and workers' logs hold the same messages
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "5s",
@@ -269,7 +273,8 @@ def open_client(scheduler: str | None, workers: int, max_memory_mb: int) -> Iter
     """
     if scheduler:
         try:
-            client = Client(scheduler)
+            with dask.config.set(CLIENT_CONFIG):
+                client = Client(scheduler)
         except (OSError, TimeoutError) as exc:
             raise ConfigError(f"cannot reach the Dask scheduler at {scheduler} ({type(exc).__name__})") from None
         with client:
@@ -279,8 +284,11 @@ def open_client(scheduler: str | None, workers: int, max_memory_mb: int) -> Iter
         cluster = LocalCluster(
             n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None, memory_limit=worker_memory_limit(max_memory_mb)
         )
-    with cluster, Client(cluster) as client:
-        yield client
+    with cluster:
+        with dask.config.set(CLIENT_CONFIG):
+            client = Client(cluster)
+        with client:
+            yield client
 
 
 def worker_threads(client: Client) -> int:

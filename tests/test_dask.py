@@ -186,6 +186,7 @@ def test_when_a_run_is_cut_into_tasks_then_each_thread_gets_several_and_none_car
 
 def test_when_a_worker_is_killed_mid_run_then_the_batch_still_finishes_with_every_candidate(cluster, work):
     client = distributed.Client(cluster)
+    client.wait_for_workers(2, timeout=60)  # an earlier test's killed worker may still be starting again
     before = client.run(os.getpid)
     out = work / "killed"
     killed: dict = {}
@@ -227,7 +228,7 @@ def _hogging(digest, shipped, render):  # type: ignore[no-untyped-def]
     """A task that holds a gigabyte for a while on a document named ``zz-hog``, else screens as usual."""
     if any(d.relative.startswith("zz-hog") for d in shipped.documents):
         held = b"x" * (1 << 30)
-        time.sleep(30)
+        time.sleep(60)
         del held
     return dask_executor.screen_shipped(digest, shipped, render)
 
@@ -238,12 +239,13 @@ def test_when_a_file_outgrows_max_memory_on_the_local_cluster_then_its_worker_is
     folder = work / "hog"
     folder.mkdir()
     shutil.copy(SAMPLES / "oluwaseun-adeyemi.md", folder)
-    (folder / "zz-hog.txt").write_text("Resume of someone hungry\n", encoding="utf-8")  # last: the one thread reads the sample first
+    (folder / "zz-hog.txt").write_text("Resume of someone hungry\n", encoding="utf-8")
     monkeypatch.setattr(dask_executor, "screen_shipped", _hogging)
     started = time.monotonic()
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0}):
+    # One retry: both tasks may sit on the one worker when it is restarted, in either order, and the sample's is then retried
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1, "distributed.scheduler.worker-saturation": 1.0}):
         run = screen(folder, out_dir=work / "hog-out", as_of=AS_OF, cache=False, executor="dask", workers=1, limits=Limits(max_memory_mb=256))
     rows = {r.source: r for r in run.results}
     assert rows["oluwaseun-adeyemi.md"].ok
-    assert rows["zz-hog.txt"].status is Status.ERROR and rows["zz-hog.txt"].error == "the worker reading it died 1 times"
-    assert time.monotonic() - started < 30, "the worker was not restarted for its memory: the task slept to its end"
+    assert rows["zz-hog.txt"].status is Status.ERROR and rows["zz-hog.txt"].error == "the worker reading it died 2 times"
+    assert time.monotonic() - started < 60, "the worker was not restarted for its memory: the task slept to its end"
