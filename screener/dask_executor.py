@@ -14,8 +14,10 @@ outputs are byte for byte the local executor's.
 The run's settings reach each worker process once, through a worker plugin
 (replacement workers get them too), and the spaCy pipeline and matchers are
 built once per worker process and kept for later runs with the same
-settings. At most :data:`IN_FLIGHT_PER_THREAD` tasks per worker thread are
-outstanding, so memory stays flat on the client however large the folder.
+settings. A task carries a few candidates (:func:`candidates_per_task`), as
+each task costs the scheduler and the client time of their own; at most
+:data:`IN_FLIGHT_PER_THREAD` tasks per worker thread are outstanding, so
+memory stays flat on the client however large the folder.
 
 The per-document time limit works on workers' task threads too
 (:func:`screener.ingest.limits.time_limit`). ``--max-memory`` becomes the

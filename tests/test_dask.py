@@ -249,3 +249,15 @@ def test_when_a_file_outgrows_max_memory_on_the_local_cluster_then_its_worker_is
     assert rows["oluwaseun-adeyemi.md"].ok
     assert rows["zz-hog.txt"].status is Status.ERROR and rows["zz-hog.txt"].error == "the worker reading it died 2 times"
     assert time.monotonic() - started < 60, "the worker was not restarted for its memory: the task slept to its end"
+
+
+def _worker_upkeep(dask_worker):  # type: ignore[no-untyped-def]
+    return {"profiling": "profile" in dask_worker.periodic_callbacks, "log": dask_worker.batched_stream.recent_message_log.maxlen}
+
+
+def test_when_screener_starts_a_local_cluster_then_dask_keeps_few_messages_and_no_profiler():
+    """Each task message carries its candidates' files: Dask's default logs of 1,000 messages grow the client by the folder."""
+    with dask_executor.open_client(None, 1, 256) as client:
+        assert list(client.run(_worker_upkeep).values()) == [{"profiling": False, "log": 32}]
+        assert client.scheduler_comm.recent_message_log.maxlen == 32
+        assert client.cluster.scheduler.transition_log.maxlen == 32
