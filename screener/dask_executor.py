@@ -74,6 +74,11 @@ WORKER_BASELINE_MB = 300
 #: Dask's reactions to a worker's memory short of the restart: nothing to spill (results go straight to the
 #: client), and a paused worker whose memory stays up would hold its queue forever, so only the restart is kept.
 ONLY_RESTART = {"distributed.worker.memory.target": False, "distributed.worker.memory.spill": False, "distributed.worker.memory.pause": False}
+#: While a local cluster runs: a worker removed from the scheduler makes the cluster close its nanny unless a worker of
+#: the same name is back within this timeout (15 s by default), checked at that moment. A file that kills workers
+#: over and over could land that check in a restart's gap, and the cluster would lose a worker for good; a nanny
+#: here always restarts its worker, so it is never closed for that.
+KEEP_NANNIES = {"distributed.deploy.lost-worker-timeout": "24h"}
 #: The client's config. Dask keeps its last 1,000 messages of every stream and state transitions "for developers";
 #: here a task message carries its candidates' files, so those logs alone would hold hundreds of MB.
 CLIENT_CONFIG = {"distributed.admin.low-level-log-length": 32}
@@ -286,7 +291,7 @@ def open_client(scheduler: str | None, workers: int, max_memory_mb: int) -> Iter
         cluster = LocalCluster(
             n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None, memory_limit=worker_memory_limit(max_memory_mb)
         )
-    with cluster:
+    with cluster, dask.config.set(KEEP_NANNIES):  # read when a worker is removed, so set for the cluster's whole run
         with dask.config.set(CLIENT_CONFIG):
             client = Client(cluster)
         with client:

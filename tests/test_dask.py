@@ -42,7 +42,9 @@ def cluster():
     """Two single-threaded worker processes; each holds only the task it runs, so a dying worker takes no bystander with it."""
     import dask
 
-    with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+    # The nannies are never closed for a lost worker (as on the cluster screener starts): a check that
+    # fires 15 s after one test's killed worker, in the gap of another test's restart, would close one.
+    with dask.config.set({"distributed.scheduler.worker-saturation": 1.0, **dask_executor.KEEP_NANNIES}):
         with distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, scheduler_kwargs={"allowed_failures": ALLOWED_FAILURES}
         ) as running:
@@ -255,9 +257,12 @@ def _worker_upkeep(dask_worker):  # type: ignore[no-untyped-def]
     return {"profiling": "profile" in dask_worker.periodic_callbacks, "log": dask_worker.batched_stream.recent_message_log.maxlen}
 
 
-def test_when_screener_starts_a_local_cluster_then_dask_keeps_few_messages_and_no_profiler():
+def test_when_screener_starts_a_local_cluster_then_dask_keeps_few_messages_no_profiler_and_every_nanny():
     """Each task message carries its candidates' files: Dask's default logs of 1,000 messages grow the client by the folder."""
     with dask_executor.open_client(None, 1, 256) as client:
         assert list(client.run(_worker_upkeep).values()) == [{"profiling": False, "log": 32}]
         assert client.scheduler_comm.recent_message_log.maxlen == 32
         assert client.cluster.scheduler.transition_log.maxlen == 32
+        import dask
+
+        assert dask.config.get("distributed.deploy.lost-worker-timeout") == "24h"  # a lost worker's nanny is kept, to restart it
