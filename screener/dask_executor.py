@@ -406,10 +406,7 @@ class DaskRun:
         try:
             values = future.result()
         except Exception as exc:  # noqa: BLE001 - a task's failure is its candidates' rows
-            if len(sent.tasks) > 1:
-                self._one_by_one(sent.tasks)
-            else:
-                self._accept(sent.tasks[0], _failure_of(exc, sent.tasks[0], self.on_failure))
+            self._failed(sent, lambda task, exc=exc: _failure_of(exc, task, self.on_failure))
             return
         for task, value in zip(sent.tasks, values, strict=True):
             if isinstance(value, MemberFailed):
@@ -422,11 +419,14 @@ class DaskRun:
             if now - sent.submitted > sent.limit:
                 del self.pending[future]
                 future.cancel()
-                if len(sent.tasks) > 1:
-                    self._one_by_one(sent.tasks)
-                else:
-                    task = sent.tasks[0]
-                    self._accept(task, self.on_failure(task, "timeout", f"stopped after the hard limit of {sent.limit:g} s"))
+                self._failed(sent, lambda task, limit=sent.limit: self.on_failure(task, "timeout", f"stopped after the hard limit of {limit:g} s"))
+
+    def _failed(self, sent: Sent, row: Callable[[CandidateTask], CandidateOutcome]) -> None:
+        """A task that failed or ran out of time as a whole: a batch's members are sent again one by one, a lone candidate is ``row``."""
+        if len(sent.tasks) > 1:
+            self._one_by_one(sent.tasks)
+        else:
+            self._accept(sent.tasks[0], row(sent.tasks[0]))
 
     def _accept(self, task: CandidateTask, value: RenderedCandidate | CandidateOutcome) -> None:
         """Write a rendered candidate as the local path does (files, then the report cache), then accept it."""
