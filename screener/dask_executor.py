@@ -291,11 +291,9 @@ def open_client(scheduler: str | None, workers: int, max_memory_mb: int) -> Iter
         cluster = LocalCluster(
             n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None, memory_limit=worker_memory_limit(max_memory_mb)
         )
-    with cluster, dask.config.set(KEEP_NANNIES):  # read when a worker is removed, so set for the cluster's whole run
-        with dask.config.set(CLIENT_CONFIG):
-            client = Client(cluster)
-        with client:
-            yield client
+    # KEEP_NANNIES is read whenever a worker is removed, so it is set for the cluster's whole run
+    with cluster, dask.config.set({**CLIENT_CONFIG, **KEEP_NANNIES}), Client(cluster) as client:
+        yield client
 
 
 def worker_threads(client: Client) -> int:
@@ -356,14 +354,12 @@ class DaskRun:
         self.completed = as_completed()
         self.pending: dict[Future, Sent] = {}
         self.forming: list[tuple[CandidateTask, ShippedCandidate]] = []
-        self.forming_bytes = 0
 
     def submit(self, task: CandidateTask) -> None:
         """Add ``task`` to the batch being formed; send the batch once it is full."""
-        shipped = ship(task, self.settings.limits.max_bytes)
-        self.forming.append((task, shipped))
-        self.forming_bytes += sum(len(d.content) for d in shipped.documents if d.content is not None)
-        if len(self.forming) >= self.per_task or self.forming_bytes >= MAX_BYTES_PER_TASK:
+        self.forming.append((task, ship(task, self.settings.limits.max_bytes)))
+        shipped_bytes = sum(len(d.content) for _, shipped in self.forming for d in shipped.documents if d.content is not None)
+        if len(self.forming) >= self.per_task or shipped_bytes >= MAX_BYTES_PER_TASK:
             self._send_forming()
 
     def drain(self) -> None:
@@ -376,7 +372,7 @@ class DaskRun:
             return
         while len(self.pending) >= self.window:
             self.settle()
-        batch, self.forming, self.forming_bytes = self.forming, [], 0
+        batch, self.forming = self.forming, []
         self._send(batch)
 
     def _send(self, batch: list[tuple[CandidateTask, ShippedCandidate]]) -> None:
