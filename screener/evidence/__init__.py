@@ -8,6 +8,7 @@ that finds everything in the cache, and ``screener rank``, never pay for
 from importlib import import_module
 
 from screener.evidence.model import STRENGTHS, Evidence, EvidenceItem, Signal, SkillMention, Strength
+from screener.spacy_import import import_spacy
 
 _LAZY = {"EvidenceExtractor": "screener.evidence.extract", "Extractor": "screener.evidence.pipeline", "build_extractor": "screener.evidence.pipeline"}
 
@@ -16,6 +17,7 @@ __all__ = ["STRENGTHS", "Evidence", "EvidenceExtractor", "EvidenceItem", "Extrac
 
 def __getattr__(name: str):  # type: ignore[no-untyped-def]
     if name in _LAZY:
+        import_spacy()
         return getattr(import_module(_LAZY[name]), name)
     if name == "views":
         return import_module("screener.evidence.views")

@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from screener.errors import ConfigError
+from screener.spacy_import import import_spacy
 from screener.taxonomy.model import Pillar, PillarFile, RoleProfile, Signals, Skill, SkillFile
 
 #: libyaml's C parser where PyYAML was built with it: ten times faster on the taxonomy's 3,700 aliases.
@@ -138,6 +139,7 @@ def _check_patterns(skills: dict[str, Skill], origins: dict[str, str], problems:
     with_patterns = [s for s in skills.values() if s.patterns]
     if not with_patterns:
         return
+    import_spacy()
     from spacy.matcher import Matcher
     from spacy.vocab import Vocab
 
