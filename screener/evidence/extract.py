@@ -214,16 +214,15 @@ class EvidenceExtractor:
                     continue
                 kind = kind.removesuffix("@start")
             per_unit[unit].signals.append((kind, start, end))
-        # Quantities only count in units with a digit; one pass over the whole Doc, kept where a match lies inside one unit.
-        numeric = {index for index, unit in enumerate(units) if per_unit[index].lo >= 0 and DIGIT.search(unit.text)}
-        if numeric:
-            for match_id, start, end in self.x.quantities(doc):
-                index = token_unit[start]
-                matches = per_unit[index]
-                if index in numeric and token_unit[end - 1] == index and start >= matches.lo and end <= matches.hi:
-                    label = self.vocab_strings[match_id]
-                    matches.quantities.add(label)
-                    matches.quantity_spans.append((label, start, end))
+        # Quantities only count in units with a digit, and a token pattern costs per token: it runs over those units' own tokens.
+        for index, unit in enumerate(units):
+            matches = per_unit[index]
+            if matches.lo < 0 or not DIGIT.search(unit.text):
+                continue
+            for match_id, start, end in self.x.quantities(doc[matches.lo : matches.hi]):
+                label = self.vocab_strings[match_id]
+                matches.quantities.add(label)
+                matches.quantity_spans.append((label, matches.lo + start, matches.lo + end))
         return per_unit
 
     def document(self, document: Document) -> list[EvidenceItem]:
