@@ -9,8 +9,8 @@ so a re-ranked run orders candidates exactly as a fresh one would.
 from __future__ import annotations
 
 import datetime
-import os
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -28,6 +28,8 @@ from screener.ingest.limits import Limits
 from screener.jobs.fit import job_fit
 from screener.jobs.model import JobProfile
 from screener.jobs.profile import is_job_profile, parse_job_profile
+from screener.parallel import available_cores
+from screener.read_ahead import read_ahead_for
 from screener.results import CandidateResult, DocumentOutcome, OutlineEntry, OutlineSection
 from screener.runner import load_taxonomy_cached
 from screener.scoring import CandidateScores, score_candidate
@@ -265,14 +267,6 @@ def failed_result(
     return CandidateResult(candidate_id=task.candidate_id, source=task.source, status=status, error=error, documents=tuple(outcomes), ranking_role=role)
 
 
-def available_cores() -> int:
-    """The cores this process may run on (a container's CPU set, not the host's count)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # macOS and Windows have no affinity call
-        return os.cpu_count() or 1
-
-
 def _now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
@@ -325,28 +319,33 @@ def screen(
     input_path = Path(input_path)
     started, clock = _now(), time.perf_counter()
     store = open_cache(cache_dir) if cache else None
-    taxonomy = load_taxonomy_cached(list(taxonomy_files), store)
-    custom = read_profile(profile, taxonomy) if profile is not None else None
-    wanted = job_for(taxonomy, job, custom)
-    profiles = profiles_for(taxonomy, custom)
-    role = JOB_RANKING if wanted is not None else role
-    as_of = as_of or datetime.date.today()
-    limits = limits or Limits()
     found = discover(input_path)
-    settings = RunSettings(
-        taxonomy=taxonomy,
-        profiles=profiles,
-        as_of=as_of,
-        role=role,
-        engine=engine,
-        limits=limits,
-        cache_dir=store.directory if store else None,
-        out_dir=Path(out_dir) if out_dir is not None else None,
-        redact=redact,
-        job=wanted,
-    )
     workers = available_cores() if workers is None else workers
-    batch = run_batch(found, input_path, settings, store=store, workers=workers, out_dir=out_dir, progress=progress, executor=executor, scheduler=scheduler)
+    limits = limits or Limits()
+    cache_path = store.directory if store else None
+    ahead = read_ahead_for(found, input_path, cache_dir=cache_path, workers=workers, executor=executor, engine=engine, limits=limits)
+    with ahead or nullcontext():
+        taxonomy = load_taxonomy_cached(list(taxonomy_files), store)
+        custom = read_profile(profile, taxonomy) if profile is not None else None
+        wanted = job_for(taxonomy, job, custom)
+        profiles = profiles_for(taxonomy, custom)
+        role = JOB_RANKING if wanted is not None else role
+        as_of = as_of or datetime.date.today()
+        settings = RunSettings(
+            taxonomy=taxonomy,
+            profiles=profiles,
+            as_of=as_of,
+            role=role,
+            engine=engine,
+            limits=limits,
+            cache_dir=cache_path,
+            out_dir=Path(out_dir) if out_dir is not None else None,
+            redact=redact,
+            job=wanted,
+        )
+        batch = run_batch(
+            found, input_path, settings, store=store, workers=workers, out_dir=out_dir, progress=progress, executor=executor, scheduler=scheduler, read_ahead=ahead
+        )
     options = {
         "role": role,
         "engine": engine,

@@ -332,6 +332,16 @@ class Cache:
                 self._delete_bad(kind, [(key, row[0])])
             return payload
 
+    def contains(self, kind: str, key: str) -> bool:
+        """Whether ``(kind, key)`` is stored, without reading its payload."""
+        _check_name(kind, key)
+        with self._lock:
+            try:
+                return self._connection().execute("SELECT 1 FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchone() is not None
+            except _USE_ERRORS as error:
+                self._failed("contains", error)
+                return False
+
     def get_many(self, kind: str, keys: list[str]) -> dict[str, bytes]:
         """The payloads found among ``keys`` (absent keys are simply missing from the result)."""
         wanted = list(dict.fromkeys(keys))

@@ -82,13 +82,22 @@ def cap_memory(megabytes: int) -> bool:
     return True
 
 
-def _prepare_worker(memory_mb: int | None, initializer: Callable[..., None] | None, initargs: tuple) -> None:
+def prepare_worker(memory_mb: int | None, initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> None:
+    """What every worker process does first: die with its parent, cap its memory, then build its state and tune the collector."""
     _die_with_parent()
     if memory_mb:
         cap_memory(memory_mb)
     if initializer is not None:
         initializer(*initargs)
     tune_for_screening()
+
+
+def available_cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS and Windows have no affinity call
+        return os.cpu_count() or 1
 
 
 def fork_available() -> bool:
@@ -140,7 +149,7 @@ class WorkerPool(Generic[Task, Result]):
             self._pool = ProcessPool(
                 max_workers=self.workers,
                 max_tasks=TASKS_PER_WORKER,
-                initializer=_prepare_worker,
+                initializer=prepare_worker,
                 initargs=(self.memory_mb, initializer, initargs),
                 context=context,
             )

@@ -24,6 +24,7 @@ from screener.fingerprint import code_digest, file_sha256
 from screener.outputs import OutputWriter, write_files
 from screener.parallel import WorkerPool
 from screener.progress import Progress
+from screener.read_ahead import ReadAhead
 from screener.results import CandidateResult
 from screener.taxonomy import Taxonomy, load_taxonomy
 from screener.taxonomy.load import sources_digest
@@ -139,7 +140,7 @@ class Bookkeeping:
         self.results: list[CandidateResult] = []
         self.rows: list[bytes] = []  # with reports written: each candidate's slim result, as JSON
         self.workers_rss: dict[int, int] = {}
-        self.counts = {"from_cache": 0, "screened": 0}
+        self.counts = {"from_cache": 0, "screened": 0, "read_ahead": 0}
         self.report_keys: list[str] = []
         self.cacheable = True  # every result is one the cache keeps: the same inputs give the same ranking
 
@@ -158,11 +159,17 @@ class Bookkeeping:
         self.counts["from_cache" if outcome.cached else "screened"] += 1
         self.meter.update(failed=not outcome.ok, cached=outcome.cached)
 
+    def read_ahead(self, stopped: ReadAhead) -> None:
+        """Count what a stopped read-ahead parsed: its stage times are the run's too."""
+        self.clock.add(stopped.timings)
+        self.counts["read_ahead"] += stopped.documents
+
     def outcome(self, settings: RunSettings, workers: int) -> BatchOutcome:
         stats = {
             "stage_ms": {name: round(ms, 1) for name, ms in self.clock.ms.items()},
             "candidates_from_cache": self.counts["from_cache"],
             "candidates_screened": self.counts["screened"],
+            "documents_read_ahead": self.counts["read_ahead"],
             "workers": workers,
             "worker_peak_rss_mb": sorted(round(kb / 1024, 1) for kb in self.workers_rss.values()),
             "parent_peak_rss_mb": round(peak_rss_kb() / 1024, 1),
@@ -200,7 +207,13 @@ def hard_limit(settings: RunSettings, task: CandidateTask) -> float:
     return (settings.limits.time_limit * HARD_LIMIT_FACTOR + HARD_LIMIT_SLACK) * max(1, len(task.documents))
 
 
-def _run_local(tasks: Iterator[CandidateTask], settings: RunSettings, workers: int, accept: Callable[[CandidateTask, CandidateOutcome], None]) -> int:
+def _run_local(
+    tasks: Iterator[CandidateTask],
+    settings: RunSettings,
+    workers: int,
+    accept: Callable[[CandidateTask, CandidateOutcome], None],
+    read_ahead: ReadAhead | None = None,
+) -> int:
     """Screen ``tasks`` in this process (``workers`` 0) or a pebble pool of forked workers; returns the workers used."""
     local = CandidateScreener(settings)
     if workers <= 0:
@@ -216,6 +229,8 @@ def _run_local(tasks: Iterator[CandidateTask], settings: RunSettings, workers: i
             if not pool.started:
                 local.prepare()  # built once here, shared by every forked worker
                 install(local)
+                if read_ahead is not None:
+                    read_ahead.stop()  # the workers take every core from here on
             for done_task, outcome in pool.submit(task, timeout=hard_limit(settings, task)):
                 accept(done_task, outcome)
         for done_task, outcome in pool.drain():
@@ -234,12 +249,14 @@ def run_batch(
     progress: str | None,
     executor: str = "local",
     scheduler: str | None = None,
+    read_ahead: ReadAhead | None = None,
 ) -> BatchOutcome:
     """Screen every discovered candidate; write each one's reports as it finishes when ``out_dir`` is given.
 
     ``executor`` ``"local"`` screens in this process or its worker pool;
     ``"dask"`` on a Dask cluster (``scheduler``'s address, or a local one of
-    ``workers`` processes), see :mod:`screener.dask_executor`.
+    ``workers`` processes), see :mod:`screener.dask_executor`. ``read_ahead``,
+    started by the caller, is stopped as the workers start.
     """
     book = Bookkeeping(len(found.candidates), out_dir, progress)
     with book.meter:
@@ -259,5 +276,8 @@ def run_batch(
                 expected=len(found.candidates),
             )
         else:
-            used = _run_local(tasks, settings, workers, book.accept)
+            used = _run_local(tasks, settings, workers, book.accept, read_ahead)
+    if read_ahead is not None:
+        read_ahead.stop()
+        book.read_ahead(read_ahead)
     return book.outcome(settings, used)

@@ -23,16 +23,15 @@ from screener.cache import Cache, cache_key, open_cache
 from screener.document import Document, Status
 from screener.errors import DocumentError
 from screener.evidence.model import EvidenceItem
-from screener.fingerprint import EVIDENCE_CODE, PARSE_CODE, code_digest, vocabulary_digest
+from screener.fingerprint import EVIDENCE_CODE, code_digest
 from screener.ingest.limits import Limits, time_limit
 from screener.jobs.model import JobProfile
+from screener.parse_cache import CACHEABLE_FAILURES, document_key, parse_into_cache, stored_document
 from screener.results import CandidateResult
 from screener.taxonomy import RoleProfile, Taxonomy
 from screener.timing import StageClock
 
 EVIDENCE_LIST = TypeAdapter(list[EvidenceItem])
-#: Failures worth remembering: the same bytes fail the same way. Timeouts and unexpected errors are retried.
-CACHEABLE_FAILURES = frozenset({Status.NO_TEXT, Status.ENCRYPTED, Status.CORRUPT, Status.UNSUPPORTED})
 
 
 @dataclass(frozen=True)
@@ -167,7 +166,7 @@ class RunSettings:
     job: JobProfile | None = None  # the job candidates are ranked for, if any
 
     def document_key(self, sha256: str) -> str:
-        return cache_key("document", code_digest(PARSE_CODE), vocabulary_digest(), self.engine, str(self.limits.max_pages), str(self.limits.max_bytes), sha256)
+        return document_key(self.engine, self.limits, sha256)
 
     def evidence_key(self, document_key: str) -> str:
         return cache_key("evidence", code_digest(EVIDENCE_CODE), self.taxonomy.sha256, document_key)
@@ -235,26 +234,12 @@ class CandidateScreener:
 
     def _document(self, path: Path, relative: str, key: str, sha: str, clock: StageClock) -> Document | DocumentError:
         cache = self.cache
-        stored = cache.get("document", key) if cache else None
-        if stored is not None:
-            try:
-                payload = json.loads(stored)
-                if "failure" in payload:
-                    return DocumentError(Status(payload["failure"]["status"]), payload["failure"]["message"])
-                return Document.model_validate(payload).model_copy(update={"source": relative})
-            except (ValueError, ValidationError, KeyError):
-                pass  # a stale or damaged entry: parse again
-        from screener.ingest.reader import read_document
-
-        try:
-            doc = read_document(path, self.vocab, engine=self.settings.engine, limits=self.settings.limits, source=relative, sha256=sha, clock=clock)
-        except DocumentError as exc:
-            if cache and exc.status in CACHEABLE_FAILURES:
-                cache.put("document", key, json.dumps({"failure": {"status": exc.status.value, "message": exc.message}}).encode())
-            return exc
-        if cache:
-            cache.put("document", key, doc.model_dump_json().encode())
-        return doc
+        found = stored_document(cache, key, relative)
+        if found is not None:
+            return found
+        return parse_into_cache(
+            cache, key, path, relative, sha, vocabulary=lambda: self.vocab, engine=self.settings.engine, limits=self.settings.limits, clock=clock
+        )
 
     def _evidence(self, doc: Document, document_key: str, clock: StageClock) -> list[EvidenceItem]:
         key = self.settings.evidence_key(document_key)
