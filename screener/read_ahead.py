@@ -16,6 +16,7 @@ Only with a cache, the local executor and a second core.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -43,6 +44,7 @@ def _documents(found: Discovery, input_path: Path) -> Iterator[tuple[Path, str]]
 
 def _read(found: Discovery, input_path: Path, cache_dir: Path, engine: str, limits: Limits, counts) -> None:  # type: ignore[no-untyped-def]
     """The child: every document in discovery order, parsed into the cache unless it is there already."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, and it kills this child
     prepare_worker(limits.max_memory_mb)
     cache = open_cache(cache_dir)
     if cache is None:
