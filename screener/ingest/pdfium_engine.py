@@ -88,6 +88,11 @@ _get_fill = _c_function(
     ctypes.POINTER(ctypes.c_uint),
     ctypes.POINTER(ctypes.c_uint),
 )
+#: The compiled style reader (absent from a build that predates it) and the PDFium functions it calls, in its argument order.
+_read_styles = getattr(_compiled, "read_styles", None)
+_STYLE_ADDRESSES = tuple(
+    ctypes.cast(function, _VOID).value for function in (_get_char_matrix, _get_font_size, _get_font, _get_fill, _get_render_mode, _has_map_error)
+)
 
 #: A font weight (FontDescriptor /FontWeight) from which on a face reads as bold.
 BOLD_WEIGHT = 600
@@ -211,9 +216,9 @@ def _font_facts(font: int, cache: dict[int, tuple[bool, bool, float]]) -> tuple[
     return facts
 
 
-def _displayed(matrix: raw.FS_MATRIX, rotation: int) -> tuple[float, float, float, float]:
+def _displayed(matrix: tuple[float, float, float, float], rotation: int) -> tuple[float, float, float, float]:
     """The linear part of a character matrix as the page is shown, after /Rotate (clockwise)."""
-    a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
+    a, b, c, d = matrix
     for _ in range(rotation // 90):
         a, b, c, d = b, -a, d, -c
     return a, b, c, d
@@ -228,21 +233,91 @@ _POINT = (ctypes.c_float(), ctypes.c_float())
 _POINT_REFS = tuple(ctypes.cast(ctypes.pointer(cell), _VOID) for cell in _POINT)
 
 
-def _style(textpage: int, index: int, text_object: int, fonts: dict[int, tuple[bool, bool, float]], rotation: int) -> _Style:
-    matrix = _MATRIX
-    _get_char_matrix(textpage, index, _MATRIX_REF)
-    scale = math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c)) or 1.0
-    size = _get_font_size(textpage, index) * scale
-    font = _get_font(text_object)
-    bold, italic, descent = _font_facts(font, fonts) if font else (False, False, DEFAULT_DESCENT)
+class _RawStyle(NamedTuple):
+    """What PDFium says of one text object, read at one of its characters: the inputs of :func:`_style`."""
+
+    a: float  # the character's matrix (zeros when PDFium has none)
+    b: float
+    c: float
+    d: float
+    font_size: float
+    font: int
+    filled: bool
+    rgba: tuple[int, int, int, int]
+    render_mode: int
+    map_error: bool
+
+
+def _style(raw_style: _RawStyle, fonts: dict[int, tuple[bool, bool, float]], rotation: int) -> _Style:
+    """A text object's style from what PDFium says of it: the size as drawn (the matrix's scale), the font's weight and descent, the fill."""
+    a, b, c, d = raw_style.a, raw_style.b, raw_style.c, raw_style.d
+    scale = math.sqrt(abs(a * d - b * c)) or 1.0
+    size = raw_style.font_size * scale
+    bold, italic, descent = _font_facts(raw_style.font, fonts) if raw_style.font else (False, False, DEFAULT_DESCENT)
     color, transparent = None, False
-    if _get_fill(text_object, *_RGBA_REFS):
-        color = (_RGBA[0].value / 255, _RGBA[1].value / 255, _RGBA[2].value / 255)
-        transparent = _RGBA[3].value == 0
-    a, b, c, d = _displayed(matrix, rotation)
+    if raw_style.filled:
+        red, green, blue, alpha = raw_style.rgba
+        color = (red / 255, green / 255, blue / 255)
+        transparent = alpha == 0
+    a, b, c, d = _displayed((a, b, c, d), rotation)
     upright = abs(b) < 1e-6 and abs(c) < 1e-6 and a * d > 0
-    invisible = transparent or _get_render_mode(text_object) in INVISIBLE_RENDER_MODES
-    return _Style(size, descent * size, bold, italic, color, upright, bool(_has_map_error(textpage, index)), invisible)
+    invisible = transparent or raw_style.render_mode in INVISIBLE_RENDER_MODES
+    return _Style(size, descent * size, bold, italic, color, upright, raw_style.map_error, invisible)
+
+
+def _raw_style(textpage: int, index: int, text_object: int) -> _RawStyle:
+    """One text object's style through ctypes: six calls, where the compiled reader is not built."""
+    matrix = _MATRIX
+    if not _get_char_matrix(textpage, index, _MATRIX_REF):
+        matrix.a = matrix.b = matrix.c = matrix.d = 0.0
+    filled = bool(_get_fill(text_object, *_RGBA_REFS))
+    rgba = (_RGBA[0].value, _RGBA[1].value, _RGBA[2].value, _RGBA[3].value) if filled else (0, 0, 0, 0)
+    return _RawStyle(
+        matrix.a,
+        matrix.b,
+        matrix.c,
+        matrix.d,
+        _get_font_size(textpage, index),
+        _get_font(text_object) or 0,
+        filled,
+        rgba,
+        _get_render_mode(text_object),
+        bool(_has_map_error(textpage, index)),
+    )
+
+
+def _raw_styles(textpage: int, indices: np.ndarray, objects: np.ndarray) -> list[_RawStyle]:
+    """Each text object's style inputs, read at its character ``indices[i]``: in C when built, else six ctypes calls each."""
+    if _read_styles is None:
+        return [_raw_style(textpage, index, obj) for index, obj in zip(indices.tolist(), objects.tolist(), strict=True)]
+    count = len(indices)
+    matrices = np.zeros((count, 6), dtype=np.float32)
+    sizes = np.zeros(count, dtype=np.float64)
+    fonts = np.zeros(count, dtype=np.uint64)
+    fills = np.zeros(count, dtype=np.int32)
+    colors = np.zeros((count, 4), dtype=np.uint32)
+    modes = np.zeros(count, dtype=np.int32)
+    errors = np.zeros(count, dtype=np.int32)
+    _read_styles(
+        textpage,
+        *_STYLE_ADDRESSES,
+        np.ascontiguousarray(indices, dtype=np.int64),
+        np.ascontiguousarray(objects, dtype=np.uint64),
+        matrices,
+        sizes,
+        fonts,
+        fills,
+        colors,
+        modes,
+        errors,
+    )
+    filled = fills.astype(bool).tolist()
+    return [
+        _RawStyle(a, b, c, d, size, font, ok, tuple(rgba) if ok else (0, 0, 0, 0), mode, bool(error))  # type: ignore[arg-type]
+        for (a, b, c, d), size, font, ok, rgba, mode, error in zip(
+            matrices[:, :4].tolist(), sizes.tolist(), fonts.tolist(), filled, colors.tolist(), modes.tolist(), errors.tolist(), strict=True
+        )
+    ]
 
 
 def _character(code: int) -> str | None:
@@ -378,7 +453,7 @@ def _glyph_arrays(text_page: pdfium.PdfTextPage, transform: _Transform, scene: _
     # One style per text object, read at its first character.
     unique, first_seen, inverse = np.unique(kept_objects, return_index=True, return_inverse=True)
     fonts: dict[int, tuple[bool, bool, float]] = {}
-    styles = [_style(textpage, int(kept[i]), int(obj), fonts, transform.rotation) for obj, i in zip(unique.tolist(), first_seen.tolist(), strict=True)]
+    styles = [_style(raw_style, fonts, transform.rotation) for raw_style in _raw_styles(textpage, kept[first_seen], unique)]
     texts, unmapped = _texts(codes, code_array, kept, kept_objects, styles, unique, textpage)
     texts, keep, unmapped = _join_ligatures(texts, rect, kept_objects, unmapped)
     if keep is not None:
