@@ -234,17 +234,18 @@ def test_when_the_compiled_loops_are_built_then_they_read_exactly_what_the_ctype
 
     if pdfium_engine._compiled is None:
         pytest.skip("screener.ingest._glyphs was not built (no C compiler at install)")
-    assert pdfium_engine._read_styles is not None, "the compiled module predates its style reader: rebuild it (make install)"
+    assert None not in (pdfium_engine._read_styles, pdfium_engine._read_origins), "the compiled module predates its readers: rebuild it (make install)"
     realworld = CORPUS / "realworld"
     paths = SAMPLE_PDFS + (sorted(realworld.glob("*.pdf")) if realworld.is_dir() else [])
     compiled = _pdfium_pages(paths)
     monkeypatch.setattr(pdfium_engine, "_compiled", None)
     monkeypatch.setattr(pdfium_engine, "_read_styles", None)
+    monkeypatch.setattr(pdfium_engine, "_read_origins", None)
     assert _pdfium_pages(paths) == compiled
     assert sum(len(page.words) for page in compiled) > 1000
 
 
-def test_when_the_compiled_style_reader_is_given_short_buffers_then_it_refuses_them():
+def test_when_the_compiled_readers_are_given_short_buffers_then_they_refuse_them():
     import numpy as np
 
     from screener.ingest import pdfium_engine
@@ -255,3 +256,5 @@ def test_when_the_compiled_style_reader_is_given_short_buffers_then_it_refuses_t
     short = [np.zeros(n, dtype=dtype) for n, dtype in ((18, np.float32), (3, np.float64), (3, np.uint64), (3, np.int32), (11, np.uint32), (3, np.int32), (3, np.int32))]
     with pytest.raises(ValueError, match="buffers too small"):
         pdfium_engine._read_styles(0, *pdfium_engine._STYLE_ADDRESSES, indices, objects, *short)
+    with pytest.raises(ValueError, match="buffers too small"):
+        pdfium_engine._read_origins(0, pdfium_engine._ORIGIN_ADDRESS, indices, np.zeros(3), np.zeros(2))

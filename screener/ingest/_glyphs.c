@@ -5,8 +5,8 @@
  * (its text object and its loose box). Made through ctypes that is about
  * 2 µs a character, a third of the engine's time on a page of 2,000
  * characters; made here it is a few nanoseconds. A text object's style is six
- * more calls, once per object: few on a page from a typesetter, one per glyph
- * from a browser (thousands a page). PDFium's functions are passed in as
+ * more calls, and a baseline's origin one: few on a page from a typesetter,
+ * one per glyph from a browser (thousands a page). PDFium's functions are passed in as
  * addresses (pypdfium2 has already loaded the library), so this module links
  * against nothing but Python, and the engine falls back to ctypes where it
  * was not built.
@@ -105,12 +105,48 @@ read_styles(PyObject *module, PyObject *args)
     Py_RETURN_NONE;
 }
 
+typedef int (*get_origin_fn)(void *text_page, int index, double *x, double *y);
+
+/* Each listed character's origin: one call per baseline run, which from a browser (a text object per glyph) is one per character. */
+static PyObject *
+read_origins(PyObject *module, PyObject *args)
+{
+    unsigned long long text_page, get_origin;
+    Py_buffer indices, xs, ys;
+    if (!PyArg_ParseTuple(args, "KKw*w*w*", &text_page, &get_origin, &indices, &xs, &ys))
+        return NULL;
+    Py_ssize_t count = indices.len / (Py_ssize_t)sizeof(int64_t);
+    int fits = xs.len >= count * (Py_ssize_t)sizeof(double) && ys.len >= count * (Py_ssize_t)sizeof(double);
+    if (fits) {
+        void *page = (void *)(uintptr_t)text_page;
+        const int64_t *index_of = (const int64_t *)indices.buf;
+        double *x_out = (double *)xs.buf, *y_out = (double *)ys.buf;
+        get_origin_fn origin_of = (get_origin_fn)(uintptr_t)get_origin;
+        for (Py_ssize_t i = 0; i < count; i++) {
+            /* Where PDFium has no origin the last one stands, as in the ctypes loop. */
+            x_out[i] = i ? x_out[i - 1] : 0.0;
+            y_out[i] = i ? y_out[i - 1] : 0.0;
+            origin_of(page, (int)index_of[i], x_out + i, y_out + i);
+        }
+    }
+    PyBuffer_Release(&indices);
+    PyBuffer_Release(&xs);
+    PyBuffer_Release(&ys);
+    if (!fits) {
+        PyErr_SetString(PyExc_ValueError, "buffers too small for the character count");
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"read_chars", read_chars, METH_VARARGS,
      "read_chars(text_page, count, get_text_object, get_loose_box, objects, boxes): each character's text object and loose box, into the buffers."},
     {"read_styles", read_styles, METH_VARARGS,
      "read_styles(text_page, get_matrix, get_font_size, get_font, get_fill, get_render_mode, has_map_error, indices, objects, matrices, sizes, fonts, "
      "fills, colors, modes, errors): each text object's raw style, read at its character, into the buffers."},
+    {"read_origins", read_origins, METH_VARARGS,
+     "read_origins(text_page, get_origin, indices, xs, ys): each listed character's origin, into the buffers."},
     {NULL, NULL, 0, NULL},
 };
 

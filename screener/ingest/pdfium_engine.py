@@ -88,11 +88,13 @@ _get_fill = _c_function(
     ctypes.POINTER(ctypes.c_uint),
     ctypes.POINTER(ctypes.c_uint),
 )
-#: The compiled style reader (absent from a build that predates it) and the PDFium functions it calls, in its argument order.
+#: The compiled style and origin readers (absent from a build that predates them) and the PDFium functions they call, in their argument order.
 _read_styles = getattr(_compiled, "read_styles", None)
 _STYLE_ADDRESSES = tuple(
     ctypes.cast(function, _VOID).value for function in (_get_char_matrix, _get_font_size, _get_font, _get_fill, _get_render_mode, _has_map_error)
 )
+_read_origins = getattr(_compiled, "read_origins", None)
+_ORIGIN_ADDRESS = ctypes.cast(_get_origin, _VOID).value
 
 #: A font weight (FontDescriptor /FontWeight) from which on a face reads as bold.
 BOLD_WEIGHT = 600
@@ -400,8 +402,10 @@ def _join_ligatures(
     same_box = np.zeros(len(texts), dtype=bool)
     same_box[1:] = (rect[1:] == rect[:-1]).all(axis=1) & (kept_objects[1:] == kept_objects[:-1])
     if same_box.any():  # a space never joins a ligature, nor starts one; invisible characters still join
-        spaces = np.fromiter((bool(t) and is_break(t) for t in texts), dtype=bool, count=len(texts))
-        same_box[1:] &= ~spaces[1:] & ~spaces[:-1]
+        for position in np.flatnonzero(same_box).tolist():
+            here, before = texts[position], texts[position - 1]
+            if (here and is_break(here)) or (before and is_break(before)):
+                same_box[position] = False
     if not same_box.any():
         return texts, None, unmapped
     for position in np.flatnonzero(same_box).tolist():
@@ -436,8 +440,9 @@ def _glyph_arrays(text_page: pdfium.PdfTextPage, transform: _Transform, scene: _
     """Every drawn character of the page in content-stream order, as columns, and how many have no Unicode mapping.
 
     The hot path of the whole pipeline: two calls into PDFium per character,
-    made in C, and everything else done once per text object (style), per
-    baseline (origin) or with numpy over the page.
+    six per text object (its style) and one per baseline (its origin), all
+    made in C where built; everything else is done once per text object or
+    with numpy over the page.
     """
     count = raw.FPDFText_CountChars(text_page)
     textpage = ctypes.cast(text_page.raw, _VOID).value
@@ -514,6 +519,20 @@ def _concealed(glyphs: GlyphArrays, styles: list[_Style], inverse: np.ndarray, u
     return concealed
 
 
+def _baselines(textpage: int, indices: np.ndarray) -> np.ndarray:
+    """Each listed character's origin height (page space, bottom up): in C when built, else one ctypes call each."""
+    if _read_origins is not None:
+        xs, ys = np.zeros(len(indices), dtype=np.float64), np.zeros(len(indices), dtype=np.float64)
+        _read_origins(textpage, _ORIGIN_ADDRESS, np.ascontiguousarray(indices, dtype=np.int64), xs, ys)
+        return ys
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    baselines = np.empty(len(indices), dtype=np.float64)
+    for number, index in enumerate(indices.tolist()):
+        _get_origin(textpage, index, ctypes.byref(origin_x), ctypes.byref(origin_y))
+        baselines[number] = origin_y.value
+    return baselines
+
+
 def _placed(
     texts: list[str], rect: np.ndarray, inverse: np.ndarray, kept: np.ndarray, styles: list[_Style], textpage: int, transform: _Transform
 ) -> GlyphArrays:
@@ -532,11 +551,7 @@ def _placed(
         change = np.ones(len(texts), dtype=bool)
         change[1:] = (inverse[1:] != inverse[:-1]) | (bottom[1:] != bottom[:-1])
         starts = np.flatnonzero(change & upright)
-        origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-        baselines = np.empty(len(starts), dtype=np.float64)
-        for number, position in enumerate(starts.tolist()):
-            _get_origin(textpage, int(kept[position]), ctypes.byref(origin_x), ctypes.byref(origin_y))
-            baselines[number] = origin_y.value
+        baselines = _baselines(textpage, kept[starts])
         run = np.cumsum(change & upright) - 1
         glyph_bottom = transform.height - (baselines[np.clip(run, 0, None)] + descent - transform.bottom) if len(starts) else gbottom
         gx0 = np.where(upright, left - transform.left, gx0)
