@@ -234,13 +234,15 @@ def test_when_the_compiled_loops_are_built_then_they_read_exactly_what_the_ctype
 
     if pdfium_engine._compiled is None:
         pytest.skip("screener.ingest._glyphs was not built (no C compiler at install)")
-    assert None not in (pdfium_engine._read_styles, pdfium_engine._read_origins), "the compiled module predates its readers: rebuild it (make install)"
+    readers = (pdfium_engine._read_styles, pdfium_engine._read_origins, pdfium_engine._read_objects)
+    assert None not in readers, "the compiled module predates its readers: rebuild it (make install)"
     realworld = CORPUS / "realworld"
     paths = SAMPLE_PDFS + (sorted(realworld.glob("*.pdf")) if realworld.is_dir() else [])
     compiled = _pdfium_pages(paths)
     monkeypatch.setattr(pdfium_engine, "_compiled", None)
     monkeypatch.setattr(pdfium_engine, "_read_styles", None)
     monkeypatch.setattr(pdfium_engine, "_read_origins", None)
+    monkeypatch.setattr(pdfium_engine, "_read_objects", None)
     assert _pdfium_pages(paths) == compiled
     assert sum(len(page.words) for page in compiled) > 1000
 
@@ -258,3 +260,5 @@ def test_when_the_compiled_readers_are_given_short_buffers_then_they_refuse_them
         pdfium_engine._read_styles(0, *pdfium_engine._STYLE_ADDRESSES, indices, objects, *short)
     with pytest.raises(ValueError, match="buffers too small"):
         pdfium_engine._read_origins(0, pdfium_engine._ORIGIN_ADDRESS, indices, np.zeros(3), np.zeros(2))
+    with pytest.raises(ValueError, match="buffers too small"):
+        pdfium_engine._read_objects(0, *pdfium_engine._OBJECT_ADDRESSES, 1, objects, np.zeros(3, dtype=np.int32), np.zeros(11), np.zeros(3, dtype=np.int32))

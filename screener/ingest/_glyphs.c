@@ -13,6 +13,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
 
 typedef void *(*get_text_object_fn)(void *text_page, int index);
@@ -139,6 +140,85 @@ read_origins(PyObject *module, PyObject *args)
     Py_RETURN_NONE;
 }
 
+typedef void *(*get_page_object_fn)(void *page, int index);
+typedef int (*get_object_type_fn)(void *object);
+typedef void *(*get_clip_fn)(void *object);
+typedef int (*count_clip_paths_fn)(void *clip);
+typedef int (*count_clip_segments_fn)(void *clip, int path);
+typedef void *(*get_clip_segment_fn)(void *clip, int path, int segment);
+typedef int (*get_point_fn)(void *segment, float *x, float *y);
+
+/* A page's own objects: each one's handle and type, and for text the box its clip paths leave visible (the bounds of
+ * each path's points, intersected; clipped[i] is 0 where there is no clip or it leaves no finite left or right). */
+static PyObject *
+read_objects(PyObject *module, PyObject *args)
+{
+    unsigned long long page, get_object, get_type, get_clip, count_paths, count_segments, get_segment, get_point;
+    int text_type;
+    Py_buffer handles, kinds, clips, clipped;
+    if (!PyArg_ParseTuple(args, "KKKKKKKKiw*w*w*w*", &page, &get_object, &get_type, &get_clip, &count_paths, &count_segments, &get_segment,
+                          &get_point, &text_type, &handles, &kinds, &clips, &clipped))
+        return NULL;
+    Py_ssize_t count = handles.len / (Py_ssize_t)sizeof(uint64_t);
+    int fits = kinds.len >= count * (Py_ssize_t)sizeof(int32_t) && clips.len >= count * 4 * (Py_ssize_t)sizeof(double) &&
+               clipped.len >= count * (Py_ssize_t)sizeof(int32_t);
+    if (fits) {
+        uint64_t *handle_out = (uint64_t *)handles.buf;
+        int32_t *kind_out = (int32_t *)kinds.buf, *clipped_out = (int32_t *)clipped.buf;
+        double *clip_out = (double *)clips.buf;
+        for (Py_ssize_t i = 0; i < count; i++) {
+            void *object = ((get_page_object_fn)(uintptr_t)get_object)((void *)(uintptr_t)page, (int)i);
+            handle_out[i] = (uint64_t)(uintptr_t)object;
+            kind_out[i] = ((get_object_type_fn)(uintptr_t)get_type)(object);
+            clipped_out[i] = 0;
+            if (kind_out[i] != text_type)
+                continue;
+            void *clip = ((get_clip_fn)(uintptr_t)get_clip)(object);
+            int paths = clip ? ((count_clip_paths_fn)(uintptr_t)count_paths)(clip) : 0;
+            if (paths <= 0)
+                continue;
+            double left = -INFINITY, bottom = -INFINITY, right = INFINITY, top = INFINITY;
+            for (int path = 0; path < paths; path++) {
+                int segments = ((count_clip_segments_fn)(uintptr_t)count_segments)(clip, path);
+                int seen = 0;
+                double min_x = 0, min_y = 0, max_x = 0, max_y = 0;
+                for (int segment = 0; segment < segments; segment++) {
+                    float x, y;
+                    if (!((get_point_fn)(uintptr_t)get_point)(((get_clip_segment_fn)(uintptr_t)get_segment)(clip, path, segment), &x, &y))
+                        continue;
+                    if (!seen || x < min_x) min_x = x;
+                    if (!seen || y < min_y) min_y = y;
+                    if (!seen || x > max_x) max_x = x;
+                    if (!seen || y > max_y) max_y = y;
+                    seen = 1;
+                }
+                if (seen) {
+                    if (min_x > left) left = min_x;
+                    if (min_y > bottom) bottom = min_y;
+                    if (max_x < right) right = max_x;
+                    if (max_y < top) top = max_y;
+                }
+            }
+            if (isinf(left) || isinf(right))
+                continue;
+            clip_out[4 * i] = left;
+            clip_out[4 * i + 1] = bottom;
+            clip_out[4 * i + 2] = right;
+            clip_out[4 * i + 3] = top;
+            clipped_out[i] = 1;
+        }
+    }
+    PyBuffer_Release(&handles);
+    PyBuffer_Release(&kinds);
+    PyBuffer_Release(&clips);
+    PyBuffer_Release(&clipped);
+    if (!fits) {
+        PyErr_SetString(PyExc_ValueError, "buffers too small for the object count");
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"read_chars", read_chars, METH_VARARGS,
      "read_chars(text_page, count, get_text_object, get_loose_box, objects, boxes): each character's text object and loose box, into the buffers."},
@@ -147,6 +227,9 @@ static PyMethodDef methods[] = {
      "fills, colors, modes, errors): each text object's raw style, read at its character, into the buffers."},
     {"read_origins", read_origins, METH_VARARGS,
      "read_origins(text_page, get_origin, indices, xs, ys): each listed character's origin, into the buffers."},
+    {"read_objects", read_objects, METH_VARARGS,
+     "read_objects(page, get_object, get_type, get_clip, count_paths, count_segments, get_segment, get_point, text_type, handles, kinds, clips, "
+     "clipped): a page's objects and the clips of its text, into the buffers."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -95,6 +95,19 @@ _STYLE_ADDRESSES = tuple(
 )
 _read_origins = getattr(_compiled, "read_origins", None)
 _ORIGIN_ADDRESS = ctypes.cast(_get_origin, _VOID).value
+_read_objects = getattr(_compiled, "read_objects", None)
+_OBJECT_ADDRESSES = tuple(
+    ctypes.cast(function, _VOID).value
+    for function in (
+        _c_function("FPDFPage_GetObject", _VOID, _VOID, ctypes.c_int),
+        _c_function("FPDFPageObj_GetType", ctypes.c_int, _VOID),
+        _get_clip,
+        _count_clip_paths,
+        _count_clip_segments,
+        _get_clip_segment,
+        _get_point,
+    )
+)
 
 #: A font weight (FontDescriptor /FontWeight) from which on a face reads as bold.
 BOLD_WEIGHT = 600
@@ -632,8 +645,37 @@ def _clip_bounds(obj: object, transform: _Transform) -> Box | None:
             left, bottom, right, top = max(left, min(xs)), max(bottom, min(ys)), min(right, max(xs)), min(top, max(ys))
     if math.isinf(left) or math.isinf(right):
         return None
+    return _clip_box(left, bottom, right, top, transform)
+
+
+def _clip_box(left: float, bottom: float, right: float, top: float, transform: _Transform) -> Box:
     x0, y0, x1, y1 = transform.box(left, bottom, max(left, right), max(bottom, top))
     return Box(x0=x0, top=y0, x1=x1, bottom=y1)
+
+
+def _objects(parent: object, count: int, get: object, transform: _Transform, top_level: bool) -> Iterator[tuple[int, object, int, Box | None]]:
+    """Each object's type, handle (None for text, which needs only its address), address (text only) and, for the page's own text, its clip.
+
+    A page's own objects are read in C where built: a browser-made page has a text object per glyph.
+    """
+    if top_level and _read_objects is not None and count > 0:
+        handles, kinds = np.zeros(count, dtype=np.uint64), np.zeros(count, dtype=np.int32)
+        clips, clipped = np.zeros((count, 4), dtype=np.float64), np.zeros(count, dtype=np.int32)
+        _read_objects(ctypes.cast(parent, _VOID).value, *_OBJECT_ADDRESSES, raw.FPDF_PAGEOBJ_TEXT, handles, kinds, clips, clipped)
+        for address, kind, bounds, has_clip in zip(handles.tolist(), kinds.tolist(), clips.tolist(), clipped.tolist(), strict=True):
+            if kind == raw.FPDF_PAGEOBJ_TEXT:
+                yield kind, None, address, _clip_box(*bounds, transform) if has_clip else None
+            else:
+                yield kind, ctypes.cast(address, raw.FPDF_PAGEOBJECT), 0, None
+        return
+    for index in range(count):
+        obj = get(parent, index)  # type: ignore[operator]
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            address = ctypes.cast(obj, _VOID).value or 0
+            yield kind, None, address, _clip_bounds(address, transform) if top_level else None
+        else:
+            yield kind, obj, 0, None
 
 
 def _walk_objects(parent: object, count: int, get: object, scene: _Scene, transform: _Transform, top_level: bool = True) -> None:
@@ -642,17 +684,12 @@ def _walk_objects(parent: object, count: int, get: object, scene: _Scene, transf
     Clips are read for the page's own text objects only: inside a form they are in the form's space.
     """
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    for index in range(count):
-        obj = get(parent, index)
-        kind = raw.FPDFPageObj_GetType(obj)
+    for kind, obj, address, clip in _objects(parent, count, get, transform, top_level):
         position = len(scene.text_order) + len(scene.fills) + len(scene.images)
         if kind == raw.FPDF_PAGEOBJ_TEXT:
-            handle = ctypes.cast(obj, _VOID).value or 0
-            scene.text_order[handle] = position
-            if top_level:
-                clip = _clip_bounds(handle, transform)
-                if clip is not None:
-                    scene.clips[handle] = clip
+            scene.text_order[address] = position
+            if clip is not None:
+                scene.clips[address] = clip
         elif kind == raw.FPDF_PAGEOBJ_IMAGE:
             box = _bounds(obj, transform)
             scene.images.append(box or Box(x0=0, top=0, x1=0, bottom=0))
