@@ -22,6 +22,7 @@ from __future__ import annotations
 import ctypes
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -135,17 +136,18 @@ OPAQUE_ALPHA = 250
 PASSWORD_ERRORS = {raw.FPDF_ERR_PASSWORD: "the PDF needs a password", raw.FPDF_ERR_SECURITY: "the PDF is encrypted with an unsupported security handler"}
 
 
-class _Style(NamedTuple):
-    """What every glyph of one text object shares."""
+@dataclass
+class _Styles:
+    """What every glyph of one text object shares, as columns: one row per text object of the page."""
 
-    size: float
-    descent: float  # below the baseline, in points (negative)
-    bold: bool
-    italic: bool
-    color: tuple[float, float, float] | None
-    upright: bool
-    unmapped: bool  # its first character has no Unicode mapping, so each one is checked
-    invisible: bool  # painted in an invisible render mode or with a fully transparent fill
+    size: np.ndarray  # points, as drawn
+    descent: np.ndarray  # below the baseline, in points (negative)
+    bold: np.ndarray
+    italic: np.ndarray
+    color: list[tuple[float, float, float] | None]
+    upright: np.ndarray
+    unmapped: np.ndarray  # its first character has no Unicode mapping, so each one is checked
+    invisible: np.ndarray  # painted in an invisible render mode or with a fully transparent fill
 
 
 class _Scene(NamedTuple):
@@ -231,14 +233,6 @@ def _font_facts(font: int, cache: dict[int, tuple[bool, bool, float]]) -> tuple[
     return facts
 
 
-def _displayed(matrix: tuple[float, float, float, float], rotation: int) -> tuple[float, float, float, float]:
-    """The linear part of a character matrix as the page is shown, after /Rotate (clockwise)."""
-    a, b, c, d = matrix
-    for _ in range(rotation // 90):
-        a, b, c, d = b, -a, d, -c
-    return a, b, c, d
-
-
 #: Out-parameters of the per-object calls, made once: a page has hundreds of text objects, and each process reads one page at a time.
 _MATRIX = raw.FS_MATRIX()
 _MATRIX_REF = ctypes.byref(_MATRIX)
@@ -248,91 +242,82 @@ _POINT = (ctypes.c_float(), ctypes.c_float())
 _POINT_REFS = tuple(ctypes.cast(ctypes.pointer(cell), _VOID) for cell in _POINT)
 
 
-class _RawStyle(NamedTuple):
-    """What PDFium says of one text object, read at one of its characters: the inputs of :func:`_style`."""
+@dataclass
+class _RawStyles:
+    """What PDFium says of each text object, read at one of its characters, as columns: the inputs of :func:`_styles`."""
 
-    a: float  # the character's matrix (zeros when PDFium has none)
-    b: float
-    c: float
-    d: float
-    font_size: float
-    font: int
-    filled: bool
-    rgba: tuple[int, int, int, int]
-    render_mode: int
-    map_error: bool
+    matrices: np.ndarray  # (n, 6) float32: the character's matrix (zeros where PDFium has none)
+    font_sizes: np.ndarray  # float64
+    fonts: np.ndarray  # uint64 handles (0: none)
+    filled: np.ndarray  # int32: 1 where the fill colour was read
+    rgba: np.ndarray  # (n, 4) uint32
+    render_modes: np.ndarray  # int32
+    map_errors: np.ndarray  # int32
 
-
-def _style(raw_style: _RawStyle, fonts: dict[int, tuple[bool, bool, float]], rotation: int) -> _Style:
-    """A text object's style from what PDFium says of it: the size as drawn (the matrix's scale), the font's weight and descent, the fill."""
-    a, b, c, d = raw_style.a, raw_style.b, raw_style.c, raw_style.d
-    scale = math.sqrt(abs(a * d - b * c)) or 1.0
-    size = raw_style.font_size * scale
-    bold, italic, descent = _font_facts(raw_style.font, fonts) if raw_style.font else (False, False, DEFAULT_DESCENT)
-    color, transparent = None, False
-    if raw_style.filled:
-        red, green, blue, alpha = raw_style.rgba
-        color = (red / 255, green / 255, blue / 255)
-        transparent = alpha == 0
-    a, b, c, d = _displayed((a, b, c, d), rotation)
-    upright = abs(b) < 1e-6 and abs(c) < 1e-6 and a * d > 0
-    invisible = transparent or raw_style.render_mode in INVISIBLE_RENDER_MODES
-    return _Style(size, descent * size, bold, italic, color, upright, raw_style.map_error, invisible)
-
-
-def _raw_style(textpage: int, index: int, text_object: int) -> _RawStyle:
-    """One text object's style through ctypes: six calls, where the compiled reader is not built."""
-    matrix = _MATRIX
-    if not _get_char_matrix(textpage, index, _MATRIX_REF):
-        matrix.a = matrix.b = matrix.c = matrix.d = 0.0
-    filled = bool(_get_fill(text_object, *_RGBA_REFS))
-    rgba = (_RGBA[0].value, _RGBA[1].value, _RGBA[2].value, _RGBA[3].value) if filled else (0, 0, 0, 0)
-    return _RawStyle(
-        matrix.a,
-        matrix.b,
-        matrix.c,
-        matrix.d,
-        _get_font_size(textpage, index),
-        _get_font(text_object) or 0,
-        filled,
-        rgba,
-        _get_render_mode(text_object),
-        bool(_has_map_error(textpage, index)),
-    )
-
-
-def _raw_styles(textpage: int, indices: np.ndarray, objects: np.ndarray) -> list[_RawStyle]:
-    """Each text object's style inputs, read at its character ``indices[i]``: in C when built, else six ctypes calls each."""
-    if _read_styles is None:
-        return [_raw_style(textpage, index, obj) for index, obj in zip(indices.tolist(), objects.tolist(), strict=True)]
-    count = len(indices)
-    matrices = np.zeros((count, 6), dtype=np.float32)
-    sizes = np.zeros(count, dtype=np.float64)
-    fonts = np.zeros(count, dtype=np.uint64)
-    fills = np.zeros(count, dtype=np.int32)
-    colors = np.zeros((count, 4), dtype=np.uint32)
-    modes = np.zeros(count, dtype=np.int32)
-    errors = np.zeros(count, dtype=np.int32)
-    _read_styles(
-        textpage,
-        *_STYLE_ADDRESSES,
-        np.ascontiguousarray(indices, dtype=np.int64),
-        np.ascontiguousarray(objects, dtype=np.uint64),
-        matrices,
-        sizes,
-        fonts,
-        fills,
-        colors,
-        modes,
-        errors,
-    )
-    filled = fills.astype(bool).tolist()
-    return [
-        _RawStyle(a, b, c, d, size, font, ok, tuple(rgba) if ok else (0, 0, 0, 0), mode, bool(error))  # type: ignore[arg-type]
-        for (a, b, c, d), size, font, ok, rgba, mode, error in zip(
-            matrices[:, :4].tolist(), sizes.tolist(), fonts.tolist(), filled, colors.tolist(), modes.tolist(), errors.tolist(), strict=True
+    @classmethod
+    def empty(cls, count: int) -> _RawStyles:
+        return cls(
+            np.zeros((count, 6), dtype=np.float32),
+            np.zeros(count, dtype=np.float64),
+            np.zeros(count, dtype=np.uint64),
+            np.zeros(count, dtype=np.int32),
+            np.zeros((count, 4), dtype=np.uint32),
+            np.zeros(count, dtype=np.int32),
+            np.zeros(count, dtype=np.int32),
         )
-    ]
+
+
+def _raw_styles(textpage: int, indices: np.ndarray, objects: np.ndarray) -> _RawStyles:
+    """Each text object's style inputs, read at its character ``indices[i]``: in C when built, else six ctypes calls each."""
+    found = _RawStyles.empty(len(indices))
+    if _read_styles is not None:
+        _read_styles(
+            textpage,
+            *_STYLE_ADDRESSES,
+            np.ascontiguousarray(indices, dtype=np.int64),
+            np.ascontiguousarray(objects, dtype=np.uint64),
+            found.matrices,
+            found.font_sizes,
+            found.fonts,
+            found.filled,
+            found.rgba,
+            found.render_modes,
+            found.map_errors,
+        )
+        return found
+    matrix = _MATRIX
+    for row, (index, text_object) in enumerate(zip(indices.tolist(), objects.tolist(), strict=True)):
+        if _get_char_matrix(textpage, index, _MATRIX_REF):
+            found.matrices[row] = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+        found.font_sizes[row] = _get_font_size(textpage, index)
+        found.fonts[row] = _get_font(text_object) or 0
+        if _get_fill(text_object, *_RGBA_REFS):
+            found.filled[row] = 1
+            found.rgba[row] = [cell.value for cell in _RGBA]
+        found.render_modes[row] = _get_render_mode(text_object)
+        found.map_errors[row] = _has_map_error(textpage, index)
+    return found
+
+
+def _styles(found: _RawStyles, fonts: dict[int, tuple[bool, bool, float]], rotation: int) -> _Styles:
+    """Each text object's style from what PDFium says of it: the size as drawn (the matrix's scale), the font's weight and descent, the fill."""
+    a, b, c, d = (found.matrices[:, column].astype(np.float64) for column in range(4))
+    scale = np.sqrt(np.abs(a * d - b * c))
+    size = found.font_sizes * np.where(scale == 0.0, 1.0, scale)
+    handles, per_object = np.unique(found.fonts, return_inverse=True)
+    facts = [_font_facts(font, fonts) if font else (False, False, DEFAULT_DESCENT) for font in handles.tolist()]
+    bold = np.asarray([fact[0] for fact in facts], dtype=bool)[per_object]
+    italic = np.asarray([fact[1] for fact in facts], dtype=bool)[per_object]
+    descent = np.asarray([fact[2] for fact in facts], dtype=np.float64)[per_object]
+    filled = found.filled != 0
+    shades = (found.rgba[:, :3].astype(np.float64) / 255).tolist()
+    color = [tuple(shade) if ok else None for shade, ok in zip(shades, filled.tolist(), strict=True)]
+    transparent = filled & (found.rgba[:, 3] == 0)
+    for _ in range(rotation // 90):  # the matrix as the page is shown, after /Rotate (clockwise)
+        a, b, c, d = b, -a, d, -c
+    upright = (np.abs(b) < 1e-6) & (np.abs(c) < 1e-6) & (a * d > 0)
+    invisible = transparent | np.isin(found.render_modes, sorted(INVISIBLE_RENDER_MODES))
+    return _Styles(size, descent * size, bold, italic, color, upright, found.map_errors != 0, invisible)  # type: ignore[arg-type]
 
 
 def _character(code: int) -> str | None:
@@ -386,10 +371,10 @@ def _or_unreadable(text: str | None) -> str:
 
 
 def _texts(
-    codes: list[int], code_array: np.ndarray, kept: np.ndarray, kept_objects: np.ndarray, styles: list[_Style], unique: np.ndarray, textpage: int
+    codes: list[int], code_array: np.ndarray, kept: np.ndarray, kept_objects: np.ndarray, styles: _Styles, unique: np.ndarray, textpage: int
 ) -> tuple[list[str | None], list[int]]:
     """Each kept character's text (None: unreadable) and the positions of those PDFium could not map to Unicode."""
-    unmapped_objects = {int(obj) for obj, style in zip(unique.tolist(), styles, strict=True) if style.unmapped}
+    unmapped_objects = set(unique[styles.unmapped].tolist())
     texts: list[str | None] = [ASCII.get(code) for code in code_array[kept].tolist()]
     unmapped: list[int] = []
     if unmapped_objects:
@@ -471,7 +456,7 @@ def _glyph_arrays(text_page: pdfium.PdfTextPage, transform: _Transform, scene: _
     # One style per text object, read at its first character.
     unique, first_seen, inverse = np.unique(kept_objects, return_index=True, return_inverse=True)
     fonts: dict[int, tuple[bool, bool, float]] = {}
-    styles = [_style(raw_style, fonts, transform.rotation) for raw_style in _raw_styles(textpage, kept[first_seen], unique)]
+    styles = _styles(_raw_styles(textpage, kept[first_seen], unique), fonts, transform.rotation)
     texts, unmapped = _texts(codes, code_array, kept, kept_objects, styles, unique, textpage)
     texts, keep, unmapped = _join_ligatures(texts, rect, kept_objects, unmapped)
     if keep is not None:
@@ -509,13 +494,13 @@ def _clipped(glyphs: GlyphArrays, inverse: np.ndarray, unique: np.ndarray, clips
     return outside & ~np.isnan(bounds[:, 0])
 
 
-def _concealed(glyphs: GlyphArrays, styles: list[_Style], inverse: np.ndarray, unique: np.ndarray, scene: _Scene) -> np.ndarray:
+def _concealed(glyphs: GlyphArrays, styles: _Styles, inverse: np.ndarray, unique: np.ndarray, scene: _Scene) -> np.ndarray:
     """Glyphs no reader can see: drawn invisibly (unless something visible stands in for them) or painted over by an opaque rect.
 
     Painting order decides "over": a sidebar's background is painted before
     its text, a box that hides keywords after them.
     """
-    concealed = np.asarray([st.invisible for st in styles], dtype=bool)[inverse]
+    concealed = styles.invisible[inverse]
     if concealed.any():
         # Invisible text over an image is a scan's OCR layer; under short filled shapes, the outlines of glyphs printed as paths.
         ink = [fill.box for fill in scene.fills if fill.color is not None]
@@ -547,11 +532,11 @@ def _baselines(textpage: int, indices: np.ndarray) -> np.ndarray:
 
 
 def _placed(
-    texts: list[str], rect: np.ndarray, inverse: np.ndarray, kept: np.ndarray, styles: list[_Style], textpage: int, transform: _Transform
+    texts: list[str], rect: np.ndarray, inverse: np.ndarray, kept: np.ndarray, styles: _Styles, textpage: int, transform: _Transform
 ) -> GlyphArrays:
     """The glyphs' boxes in pdfplumber's page space, with pdfminer's baseline geometry where the text is upright."""
-    size = np.asarray([st.size for st in styles], dtype=np.float64)[inverse]
-    upright = np.asarray([st.upright for st in styles], dtype=bool)[inverse]
+    size = styles.size[inverse]
+    upright = styles.upright[inverse]
     left, top, right, bottom = rect[:, 0], rect[:, 1], rect[:, 2], rect[:, 3]
     # Everywhere: the loose box, turned into page space (the only way for vertical or rotated text).
     corners = transform.points(left, bottom), transform.points(right, top)
@@ -560,7 +545,7 @@ def _placed(
     if transform.rotation == 0 and upright.any():
         # Upright text: a box ``size`` high above the font's descent line, as pdfminer draws it.
         # One text object shares one baseline, so its origin is asked for once per object and box bottom.
-        descent = np.asarray([st.descent for st in styles], dtype=np.float64)[inverse]
+        descent = styles.descent[inverse]
         change = np.ones(len(texts), dtype=bool)
         change[1:] = (inverse[1:] != inverse[:-1]) | (bottom[1:] != bottom[:-1])
         starts = np.flatnonzero(change & upright)
@@ -578,10 +563,10 @@ def _placed(
         x1=gx1,
         bottom=gbottom,
         size=size,
-        bold=np.asarray([st.bold for st in styles], dtype=bool)[inverse],
-        italic=np.asarray([st.italic for st in styles], dtype=bool)[inverse],
+        bold=styles.bold[inverse],
+        italic=styles.italic[inverse],
         upright=upright,
-        color=[styles[i].color for i in inverse.tolist()],
+        color=[styles.color[i] for i in inverse.tolist()],
     )
 
 
