@@ -86,10 +86,35 @@ class GlyphArrays:
         return cls(columns[0], *floats, flags[0], flags[1], flags[2], columns[8])
 
 
-def _joins(g: GlyphArrays, breaks: np.ndarray) -> np.ndarray:
+#: The code points of :data:`WORD_BREAKS`, for pages whose glyphs are all single characters.
+_BREAK_CODES = np.asarray(sorted(ord(ch) for ch in WORD_BREAKS), dtype=np.uint32)
+
+
+class _PageText(NamedTuple):
+    """Which glyphs break words and which are unreadable, and the page's text joined once with each glyph's offset in it."""
+
+    breaks: np.ndarray
+    unreadable: np.ndarray
+    joined: str
+    offsets: np.ndarray  # glyph i is joined[offsets[i]:offsets[i + 1]]
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> _PageText:
+        joined = "".join(texts)
+        if len(joined) == len(texts) and "" not in texts:  # every glyph one character, the common case: read as code points, at C speed
+            codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+            offsets = np.arange(len(texts) + 1, dtype=np.int64)
+            return cls(np.isin(codes, _BREAK_CODES), codes == ord(UNREADABLE_GLYPH), joined, offsets)
+        breaks = np.array([t in _BREAK_TEXTS or (len(t) > 1 and is_break(t)) for t in texts], dtype=bool)
+        unreadable = np.array([t == UNREADABLE_GLYPH for t in texts], dtype=bool)
+        offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum([len(t) for t in texts], out=offsets[1:])
+        return cls(breaks, unreadable, joined, offsets)
+
+
+def _joins(g: GlyphArrays, breaks: np.ndarray, unreadable: np.ndarray) -> np.ndarray:
     """For each glyph after the first: does it continue the previous glyph's word?"""
     size = np.maximum(np.minimum(g.size[:-1], g.size[1:]), 1.0)
-    unreadable = np.array([t == UNREADABLE_GLYPH for t in g.text], dtype=bool)
     gap = g.x0[1:] - g.x1[:-1]
     upright_joins = (np.abs(g.bottom[1:] - g.bottom[:-1]) <= BASELINE_EM * size) & (gap <= WORD_GAP_EM * size) & (gap >= -BACKSTEP_EM * size)
     solid = np.flatnonzero(upright_joins & (gap > IDEOGRAPH_GAP_EM * size))
@@ -114,9 +139,10 @@ def assemble_arrays(g: GlyphArrays, page: int) -> list[PositionedWord]:
     count = len(g.text)
     if count == 0:
         return []
-    breaks = np.array([t in _BREAK_TEXTS or (len(t) > 1 and is_break(t)) for t in g.text], dtype=bool)
+    page_text = _PageText.of(g.text)
+    breaks = page_text.breaks
     starts = np.ones(count, dtype=bool)
-    starts[1:] = ~_joins(g, breaks)
+    starts[1:] = ~_joins(g, breaks, page_text.unreadable)
     kept = np.flatnonzero(~breaks)
     if not len(kept):
         return []
@@ -135,13 +161,11 @@ def assemble_arrays(g: GlyphArrays, page: int) -> list[PositionedWord]:
     upright = g.upright[heads].tolist()
     concealed = g.concealed[heads].tolist() if g.concealed is not None else [False] * len(first)
     colors = [g.color[head] for head in heads.tolist()]
-    # Every word's text is a slice of the page's kept glyphs joined once; the columns are zipped into words
-    # at the end: per word and per glyph Python work, not numpy, is what a page's words cost.
-    pieces = [g.text[i] for i in kept.tolist()]
-    offsets = np.zeros(len(pieces) + 1, dtype=np.int64)
-    np.cumsum([len(piece) for piece in pieces], out=offsets[1:])
-    joined = "".join(pieces)
-    texts = [joined[a:b] for a, b in zip(offsets[first].tolist(), offsets[ends].tolist(), strict=True)]
+    # Every word's text is a slice of the page's text joined once (its glyphs run unbroken: breaks end words,
+    # and a word's glyphs are consecutive); the columns are zipped into words at the end.
+    joined, offsets = page_text.joined, page_text.offsets
+    word_first, word_last = kept[first], kept[ends - 1]
+    texts = [joined[a:b] for a, b in zip(offsets[word_first].tolist(), offsets[word_last + 1].tolist(), strict=True)]
     # A word's size is its glyphs' median, where they differ at all.
     sizes = [a if a == b else sorted(glyph_sizes[i:j].tolist())[(j - i) // 2] for a, b, i, j in zip(low, high, first.tolist(), ends.tolist(), strict=True)]
     columns = zip(texts, x0, top, x1, bottom, sizes, bold, italic, colors, [page] * len(texts), upright, concealed, strict=True)

@@ -118,8 +118,8 @@ DEFAULT_DESCENT = 0.0
 PRIVATE_USE_START, PRIVATE_USE_END, SUPPLEMENTARY_PRIVATE_USE = 0xE000, 0xF8FF, 0xF0000
 #: Control codes that a producer draws as glyphs standing for white space.
 DRAWN_WHITESPACE = frozenset({0x09, 0x0A, 0x0D})
-#: One-character strings of printable ASCII, the common case, made once.
-ASCII = {code: chr(code) for code in range(0x21, 0x7F)}
+#: The codes of printable ASCII (no space): a character whose text is its own code, the common case.
+ASCII_FIRST, ASCII_LAST = 0x21, 0x7E
 #: What FPDFText_GetText writes for codes it will not spell (line-end hyphens, NUL).
 BLANKED = 0xFFFE
 #: PDFium's stand-in for a hyphen that ends a line.
@@ -375,14 +375,15 @@ def _texts(
 ) -> tuple[list[str | None], list[int]]:
     """Each kept character's text (None: unreadable) and the positions of those PDFium could not map to Unicode."""
     unmapped_objects = set(unique[styles.unmapped].tolist())
-    texts: list[str | None] = [ASCII.get(code) for code in code_array[kept].tolist()]
-    unmapped: list[int] = []
+    kept_codes = code_array[kept]
+    printable = (kept_codes >= ASCII_FIRST) & (kept_codes <= ASCII_LAST)  # the codes whose text is themselves, the common case
+    # Decoded in one call: the other codes stand in as spaces until looked up one by one below.
+    texts: list[str | None] = list(np.where(printable, kept_codes, 0x20).astype("<u4").tobytes().decode("utf-32-le"))
+    others = ~printable
     if unmapped_objects:
-        objects = kept_objects.tolist()
-        looked_up = [p for p, text in enumerate(texts) if text is None or objects[p] in unmapped_objects]
-    else:
-        looked_up = [p for p, text in enumerate(texts) if text is None]
-    for position in looked_up:
+        others |= np.isin(kept_objects, list(unmapped_objects))
+    unmapped: list[int] = []
+    for position in np.flatnonzero(others).tolist():
         index = int(kept[position])
         texts[position], missing = _text_of(codes[index], textpage, index, int(kept_objects[position]) in unmapped_objects)
         if missing:
@@ -461,8 +462,8 @@ def _glyph_arrays(text_page: pdfium.PdfTextPage, transform: _Transform, scene: _
     texts, keep, unmapped = _join_ligatures(texts, rect, kept_objects, unmapped)
     if keep is not None:
         rect, inverse, kept = rect[keep], inverse[keep], kept[keep]
-    unreadable = sum(1 for t in texts if t is None)
-    final = [_or_unreadable(t) for t in texts]
+    unreadable = texts.count(None)
+    final = [UNREADABLE_GLYPH if t is None else t for t in texts] if unreadable else texts
     if unmapped and len(unmapped) * 2 >= len(final):
         # Most of the page has no Unicode map (a CID font without ToUnicode):
         # the codes are glyph ids, not text, as pdfminer's "(cid:N)" says.
