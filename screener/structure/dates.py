@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from screener.document import DateRange, PartialDate
 from screener.vocabulary import Vocabulary
@@ -73,26 +74,47 @@ def _compile(vocab: Vocabulary) -> _Patterns:
     return patterns
 
 
+class _Groups(NamedTuple):
+    """The names of one side's groups in the patterns ("a" the start, "b" the end)."""
+
+    season: str
+    season_year: str
+    month: str
+    month_year: str
+    month_number: str
+    number_year: str
+    iso_year: str
+    iso_month: str
+    year: str
+
+    @classmethod
+    def of(cls, p: str) -> _Groups:
+        return cls(*(p + name for name in ("season", "syear", "month", "myear", "mnum", "nyear", "iyear", "imonth", "year")))
+
+
+_SIDES = {p: _Groups.of(p) for p in ("a", "b")}
+
+
 def _side(match: re.Match[str], p: str, vocab: Vocabulary, is_end: bool) -> PartialDate | None:
-    g = match.groupdict()
+    g = _SIDES[p]
     try:
-        if g.get(f"{p}season"):
-            first, last = vocab.seasons[g[f"{p}season"].casefold()]
-            year = int(g[f"{p}syear"])
+        if season := match[g.season]:
+            first, last = vocab.seasons[season.casefold()]
+            year = int(match[g.season_year])
             month = last if is_end else first
             if not is_end and first > last:  # winter 2019 starts in December 2019
                 pass
             elif is_end and first > last:
                 year += 1
             return PartialDate(year=year, month=month)
-        if g.get(f"{p}month"):
-            return PartialDate(year=int(g[f"{p}myear"]), month=vocab.month_numbers[g[f"{p}month"].casefold().rstrip(".")])
-        if g.get(f"{p}mnum"):
-            return PartialDate(year=int(g[f"{p}nyear"]), month=int(g[f"{p}mnum"]))
-        if g.get(f"{p}iyear"):
-            return PartialDate(year=int(g[f"{p}iyear"]), month=int(g[f"{p}imonth"]))
-        if g.get(f"{p}year"):
-            return PartialDate(year=int(g[f"{p}year"]))
+        if month_name := match[g.month]:
+            return PartialDate(year=int(match[g.month_year]), month=vocab.month_numbers[month_name.casefold().rstrip(".")])
+        if number := match[g.month_number]:
+            return PartialDate(year=int(match[g.number_year]), month=int(number))
+        if iso_year := match[g.iso_year]:
+            return PartialDate(year=int(iso_year), month=int(match[g.iso_month]))
+        if year_only := match[g.year]:
+            return PartialDate(year=int(year_only))
     except (KeyError, ValueError):
         return None
     return None
