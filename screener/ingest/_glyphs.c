@@ -19,6 +19,19 @@
 typedef void *(*get_text_object_fn)(void *text_page, int index);
 typedef int (*get_loose_box_fn)(void *text_page, int index, float *rect);
 
+/* How every reader ends: its buffers released, then None, or ValueError where they were too small to fill. */
+static PyObject *
+release(Py_buffer *const *buffers, size_t count, int fits, const char *unit)
+{
+    for (size_t i = 0; i < count; i++)
+        PyBuffer_Release(buffers[i]);
+    if (!fits) {
+        PyErr_Format(PyExc_ValueError, "buffers too small for the %s count", unit);
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyObject *
 read_chars(PyObject *module, PyObject *args)
 {
@@ -27,12 +40,9 @@ read_chars(PyObject *module, PyObject *args)
     Py_buffer objects, boxes;
     if (!PyArg_ParseTuple(args, "KiKKw*w*", &text_page, &count, &get_text_object, &get_loose_box, &objects, &boxes))
         return NULL;
-    if (count < 0 || objects.len < (Py_ssize_t)count * (Py_ssize_t)sizeof(uint64_t) || boxes.len < (Py_ssize_t)count * 4 * (Py_ssize_t)sizeof(float)) {
-        PyBuffer_Release(&objects);
-        PyBuffer_Release(&boxes);
-        PyErr_SetString(PyExc_ValueError, "buffers too small for the character count");
-        return NULL;
-    }
+    Py_buffer *all[] = {&objects, &boxes};
+    if (count < 0 || objects.len < (Py_ssize_t)count * (Py_ssize_t)sizeof(uint64_t) || boxes.len < (Py_ssize_t)count * 4 * (Py_ssize_t)sizeof(float))
+        return release(all, 2, 0, "character");
     get_text_object_fn object_of = (get_text_object_fn)(uintptr_t)get_text_object;
     get_loose_box_fn box_of = (get_loose_box_fn)(uintptr_t)get_loose_box;
     void *page = (void *)(uintptr_t)text_page;
@@ -44,9 +54,7 @@ read_chars(PyObject *module, PyObject *args)
             box_out[4 * index] = box_out[4 * index + 1] = box_out[4 * index + 2] = box_out[4 * index + 3] = 0.0f;
         }
     }
-    PyBuffer_Release(&objects);
-    PyBuffer_Release(&boxes);
-    Py_RETURN_NONE;
+    return release(all, 2, 1, "character");
 }
 
 typedef struct {
@@ -97,13 +105,7 @@ read_styles(PyObject *module, PyObject *args)
         }
     }
     Py_buffer *all[] = {&indices, &objects, &matrices, &sizes, &fonts, &fills, &colors, &modes, &errors};
-    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-        PyBuffer_Release(all[i]);
-    if (!fits) {
-        PyErr_SetString(PyExc_ValueError, "buffers too small for the object count");
-        return NULL;
-    }
-    Py_RETURN_NONE;
+    return release(all, sizeof(all) / sizeof(all[0]), fits, "object");
 }
 
 typedef int (*get_origin_fn)(void *text_page, int index, double *x, double *y);
@@ -130,14 +132,8 @@ read_origins(PyObject *module, PyObject *args)
             origin_of(page, (int)index_of[i], x_out + i, y_out + i);
         }
     }
-    PyBuffer_Release(&indices);
-    PyBuffer_Release(&xs);
-    PyBuffer_Release(&ys);
-    if (!fits) {
-        PyErr_SetString(PyExc_ValueError, "buffers too small for the character count");
-        return NULL;
-    }
-    Py_RETURN_NONE;
+    Py_buffer *all[] = {&indices, &xs, &ys};
+    return release(all, 3, fits, "character");
 }
 
 typedef void *(*get_page_object_fn)(void *page, int index);
@@ -208,15 +204,8 @@ read_objects(PyObject *module, PyObject *args)
             clipped_out[i] = 1;
         }
     }
-    PyBuffer_Release(&handles);
-    PyBuffer_Release(&kinds);
-    PyBuffer_Release(&clips);
-    PyBuffer_Release(&clipped);
-    if (!fits) {
-        PyErr_SetString(PyExc_ValueError, "buffers too small for the object count");
-        return NULL;
-    }
-    Py_RETURN_NONE;
+    Py_buffer *all[] = {&handles, &kinds, &clips, &clipped};
+    return release(all, 4, fits, "object");
 }
 
 static PyMethodDef methods[] = {
@@ -233,7 +222,7 @@ static PyMethodDef methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_glyphs", "The PDFium engine's per-character loop.", -1, methods};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_glyphs", "The PDFium engine's loops over characters, text objects, baselines and page objects.", -1, methods};
 
 PyMODINIT_FUNC
 PyInit__glyphs(void)
