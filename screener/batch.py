@@ -295,7 +295,9 @@ def screen(
     ``as_of`` is the date recency is measured from (today by default).
     ``workers``: processes that read files (default: one per core; 0 reads
     in this process). ``cache``/``cache_dir``: the content-addressed cache
-    (default: the user's cache directory). With ``out_dir`` every output is
+    (default: the user's cache directory); with it and forked workers, a
+    child parses the first documents into it while the workers' pipeline is
+    built (:mod:`screener.read_ahead`). With ``out_dir`` every output is
     written there as candidates finish and ``ScreenRun.results`` hold each
     candidate without its evidence, so memory stays flat on any folder;
     without it nothing is written and results are whole. ``progress`` is
