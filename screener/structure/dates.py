@@ -42,14 +42,38 @@ class _Patterns:
     single: re.Pattern[str]
 
 
+class _Groups(NamedTuple):
+    """The names of one side's groups in the patterns ("a" the start, "b" the end)."""
+
+    season: str
+    season_year: str
+    month: str
+    month_year: str
+    month_number: str
+    number_year: str
+    iso_year: str
+    iso_month: str
+    year: str
+
+    @classmethod
+    def of(cls, p: str) -> _Groups:
+        return cls(*(p + name for name in ("season", "syear", "month", "myear", "mnum", "nyear", "iyear", "imonth", "year")))
+
+
+#: The groups of each side, and the placeholder side the patterns are written with.
+_SIDES = {p: _Groups.of(p) for p in ("a", "b")}
+_ANY_SIDE = _Groups.of("{p}")
+
+
 @lru_cache(maxsize=8)
 def _patterns(months: str, seasons: str, present: str) -> _Patterns:
+    g = _ANY_SIDE
     date = (
-        rf"(?:(?:(?P<{{p}}season>{seasons})\s+(?P<{{p}}syear>{YEAR}))"
-        rf"|(?:(?P<{{p}}month>{months})\.?,?\s*(?:'|’)?(?P<{{p}}myear>{YEAR}))"
-        rf"|(?:(?P<{{p}}mnum>0?[1-9]|1[0-2])\s*[/.]\s*(?P<{{p}}nyear>{YEAR}))"
-        rf"|(?:(?P<{{p}}iyear>{YEAR})\s*[-/.]\s*(?P<{{p}}imonth>0[1-9]|1[0-2])(?![\d]))"
-        rf"|(?P<{{p}}year>{YEAR}))"
+        rf"(?:(?:(?P<{g.season}>{seasons})\s+(?P<{g.season_year}>{YEAR}))"
+        rf"|(?:(?P<{g.month}>{months})\.?,?\s*(?:'|’)?(?P<{g.month_year}>{YEAR}))"
+        rf"|(?:(?P<{g.month_number}>0?[1-9]|1[0-2])\s*[/.]\s*(?P<{g.number_year}>{YEAR}))"
+        rf"|(?:(?P<{g.iso_year}>{YEAR})\s*[-/.]\s*(?P<{g.iso_month}>0[1-9]|1[0-2])(?![\d]))"
+        rf"|(?P<{g.year}>{YEAR}))"
     )
     start = date.replace("{p}", "a")
     end = date.replace("{p}", "b")
@@ -72,27 +96,6 @@ def _compile(vocab: Vocabulary) -> _Patterns:
     patterns = _patterns(months, seasons, present)
     _COMPILED[id(vocab)] = (vocab, patterns)
     return patterns
-
-
-class _Groups(NamedTuple):
-    """The names of one side's groups in the patterns ("a" the start, "b" the end)."""
-
-    season: str
-    season_year: str
-    month: str
-    month_year: str
-    month_number: str
-    number_year: str
-    iso_year: str
-    iso_month: str
-    year: str
-
-    @classmethod
-    def of(cls, p: str) -> _Groups:
-        return cls(*(p + name for name in ("season", "syear", "month", "myear", "mnum", "nyear", "iyear", "imonth", "year")))
-
-
-_SIDES = {p: _Groups.of(p) for p in ("a", "b")}
 
 
 def _side(match: re.Match[str], p: str, vocab: Vocabulary, is_end: bool) -> PartialDate | None:
@@ -151,7 +154,7 @@ def find_date_ranges(text: str, vocab: Vocabulary) -> list[FoundRange]:
         start = _side(match, "a", vocab, is_end=False)
         if start is None or not _plausible(start):
             continue
-        end = _side(match, "a", vocab, is_end=True) if match.group("aseason") else start
+        end = _side(match, "a", vocab, is_end=True) if match[_SIDES["a"].season] else start
         found.append(FoundRange(DateRange(text=match.group(0).strip(), start=start, end=end), match.start(), match.end()))
     found.sort(key=lambda f: f.start)
     return found
