@@ -56,6 +56,12 @@ def work(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("dask")
 
 
+@pytest.fixture(scope="module")
+def local(work):
+    """The samples screened by the local executor, the outputs every Dask run here must match."""
+    return screen(SAMPLES, out_dir=work / "local", as_of=AS_OF, cache=False)
+
+
 def on_dask(cluster, folder: Path, out_dir: Path, **options):  # type: ignore[no-untyped-def]
     options.setdefault("cache", False)
     return screen(folder, out_dir=out_dir, as_of=AS_OF, executor="dask", scheduler=cluster.scheduler_address, **options)
@@ -74,8 +80,7 @@ def mixed(work) -> Path:
     return folder
 
 
-def test_when_the_samples_are_screened_on_dask_then_outputs_are_byte_identical_to_local(cluster, work):
-    local = screen(SAMPLES, out_dir=work / "local", as_of=AS_OF, cache=False)
+def test_when_the_samples_are_screened_on_dask_then_outputs_are_byte_identical_to_local(cluster, work, local):
     dask = on_dask(cluster, SAMPLES, work / "dask")
     assert dask.stats["candidates_screened"] == SAMPLE_COUNT and dask.stats["workers"] == 2
     assert len([name for name in outputs(work / "dask") if name.startswith("candidates/")]) == 3 * SAMPLE_COUNT
@@ -173,7 +178,7 @@ def test_when_screening_one_candidate_raises_then_it_alone_is_an_error_row(clust
     assert rows["nadia-okafor.pdf"].ok and rows["oluwaseun-adeyemi.md"].ok
 
 
-def test_when_candidates_travel_in_batches_then_outputs_are_still_byte_identical_to_local(cluster, work, monkeypatch):
+def test_when_candidates_travel_in_batches_then_outputs_are_still_byte_identical_to_local(cluster, work, local, monkeypatch):
     monkeypatch.setattr(dask_executor, "candidates_per_task", lambda expected, threads: 4)
     run = on_dask(cluster, SAMPLES, work / "batched")
     assert run.stats["candidates_screened"] == SAMPLE_COUNT
@@ -186,7 +191,7 @@ def test_when_a_run_is_cut_into_tasks_then_each_thread_gets_several_and_none_car
     assert dask_executor.candidates_per_task(100_000, 64) == dask_executor.MAX_CANDIDATES_PER_TASK
 
 
-def test_when_a_worker_is_killed_mid_run_then_the_batch_still_finishes_with_every_candidate(cluster, work):
+def test_when_a_worker_is_killed_mid_run_then_the_batch_still_finishes_with_every_candidate(cluster, work, local):
     client = distributed.Client(cluster)
     client.wait_for_workers(2, timeout=60)  # an earlier test's killed worker may still be starting again
     before = client.run(os.getpid)
