@@ -88,7 +88,7 @@ class ReadAhead:
             self._process.join(timeout)
 
     def stop(self) -> None:
-        """Kill the child, whatever it is doing, and keep the count of what it finished (again: nothing)."""
+        """Kill the child, whatever it is doing, and keep the count of what it finished; a second call does nothing."""
         if self._stopped or self._process.pid is None:
             return
         self._stopped = True
@@ -108,12 +108,8 @@ def read_ahead_for(
     found: Discovery, input_path: Path, *, cache_dir: Path | None, workers: int, executor: str, engine: str, limits: Limits
 ) -> ReadAhead | None:
     """A read-ahead for this run (not started), when one can help: it needs a cache, forked local workers and a second core."""
-    helps = (
-        cache_dir is not None
-        and executor == "local"
-        and workers >= 1
-        and available_cores() >= 2
-        and fork_available()
-        and len(found.candidates) >= MIN_CANDIDATES
-    )
-    return ReadAhead(found, input_path, cache_dir=cache_dir, engine=engine, limits=limits) if helps and cache_dir is not None else None
+    if cache_dir is None or executor != "local" or workers < 1 or len(found.candidates) < MIN_CANDIDATES:
+        return None
+    if available_cores() < 2 or not fork_available():
+        return None
+    return ReadAhead(found, input_path, cache_dir=cache_dir, engine=engine, limits=limits)
