@@ -263,12 +263,16 @@ def manifest(run, files: dict[str, str]) -> dict:  # type: ignore[no-untyped-def
     }
 
 
-def write_files(out_dir: Path, files: dict[str, bytes]) -> dict[str, str]:
-    """Write ``files`` (relative path -> bytes) under ``out_dir``; returns {relative path: sha256}."""
+def write_files(out_dir: Path, files: dict[str, bytes], digests: dict[str, str] | None = None) -> dict[str, str]:
+    """Write ``files`` (relative path -> bytes) under ``out_dir``; returns {relative path: sha256}.
+
+    ``digests`` are the files' sha256 where the caller already has them (a cache
+    entry stores them with the bytes), so a re-run does not hash its reports again.
+    """
     written = {}
     for relative, payload in files.items():
         write_if_changed(Path(out_dir) / relative, payload)
-        written[relative] = hashlib.sha256(payload).hexdigest()
+        written[relative] = digests[relative] if digests is not None else hashlib.sha256(payload).hexdigest()
     return written
 
 

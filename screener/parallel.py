@@ -24,11 +24,12 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Generic, TypeVar
-
-from pebble import ProcessExpired, ProcessPool
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from screener.collector import tune_for_screening
+
+if TYPE_CHECKING:
+    from pebble import ProcessPool
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
@@ -144,6 +145,8 @@ class WorkerPool(Generic[Task, Result]):
 
     def _start(self) -> ProcessPool:
         if self._pool is None:
+            from pebble import ProcessPool  # with asyncio, 50 ms that a run served wholly from the cache never needs
+
             context = multiprocessing.get_context("fork" if fork_available() else "spawn")
             initializer, initargs = (None, ()) if fork_available() else (self._initializer, self._initargs)
             self._pool = ProcessPool(
@@ -186,6 +189,8 @@ class WorkerPool(Generic[Task, Result]):
         return finished
 
     def _outcome(self, future: Future, task: Task, timeout: float | None) -> Result:
+        from pebble import ProcessExpired
+
         try:
             return future.result()
         except FutureTimeout:

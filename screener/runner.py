@@ -91,7 +91,7 @@ def _from_cache(cache: Cache | None, task: CandidateTask, out_dir: Path) -> Cand
         outcome, files = unpack_reports(stored)
     except (ValueError, KeyError, TypeError):
         return None
-    write_files(out_dir, files)
+    write_files(out_dir, files, outcome.written)
     return outcome
 
 

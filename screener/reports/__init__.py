@@ -72,13 +72,17 @@ _CLAUSE_BREAK = re.compile("(?=" + "|".join(re.escape(b) for b in _CLAUSE_BREAKS
 def template_environment(**options: Any) -> jinja2.Environment:
     """The Jinja environment of ``templates/`` with the settings and number filters both formats share, and ``options``.
 
-    Each renderer compiles its template in one once per process and keeps the
-    template: compiling it costs as much as rendering about a hundred reports.
+    Each renderer loads its template in one once per process and keeps the
+    template: compiling it costs as much as rendering about a hundred reports,
+    so the compiled code is also kept between runs (``screener.template_cache``).
     """
     import jinja2
 
+    from screener.template_cache import template_bytecode
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("screener.reports", "templates"),
+        bytecode_cache=template_bytecode(),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
