@@ -7,6 +7,7 @@ real SQLite cache and a real output folder.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import re
 import shutil
@@ -140,6 +141,15 @@ def test_when_the_cache_is_warm_then_nothing_is_parsed_and_outputs_are_byte_iden
     assert warm.stats["worker_peak_rss_mb"] == [], "a worker was started although every report came from the cache"
     assert differing(outputs(work / "cold"), outputs(work / "warm")) == []
     assert [r.candidate_id for r in warm.results] == [r.candidate_id for r in cold.results]
+
+
+def test_when_reports_come_from_the_cache_then_run_json_names_each_file_by_its_own_digest(work, cold, warm):
+    for run in ("cold", "warm"):
+        folder = work / run
+        listed = json.loads((folder / "run.json").read_text(encoding="utf-8"))["outputs"]
+        reports = [name for name in listed if name.startswith("candidates/")]
+        assert len(reports) == 3 * SAMPLE_COUNT
+        assert {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in listed} == listed
 
 
 def test_when_the_taxonomy_changes_then_evidence_is_extracted_again_without_parsing(work, warm, tmp_path):
