@@ -143,6 +143,43 @@ def _decompress(stored: object) -> bytes | None:
         return None
 
 
+class StoredPayload:
+    """A stored payload read from its start, decompressed only as far as it is read.
+
+    A caller that decides from a payload's first bytes that it needs no more
+    (a re-run whose reports are already on disk, as their digests in the
+    entry's header show) never inflates the rest. Damage shows as
+    :class:`zlib.error` when the damaged part is read, or from :meth:`rest`.
+    """
+
+    def __init__(self, stored: bytes) -> None:
+        self._inflate = zlib.decompressobj()
+        self._tail = stored
+
+    def read(self, size: int) -> bytes:
+        """The next ``size`` bytes, fewer only where the payload ends."""
+        parts = []
+        while size > 0 and not self._inflate.eof:
+            before = len(self._tail)
+            piece = self._inflate.decompress(self._tail, size)
+            self._tail = self._inflate.unconsumed_tail
+            if not piece and len(self._tail) == before:
+                raise zlib.error("the stored payload is cut short")
+            parts.append(piece)
+            size -= len(piece)
+        return b"".join(parts)
+
+    def rest(self) -> bytes:
+        """Everything not read yet, to the end of the payload."""
+        if self._inflate.eof:
+            return b""
+        rest = self._inflate.decompress(self._tail)
+        self._tail = b""
+        if not self._inflate.eof:
+            raise zlib.error("the stored payload is cut short")
+        return rest
+
+
 def _chunks(items: list[str], size: int = CHUNK) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -331,6 +368,22 @@ class Cache:
             if payload is None:
                 self._delete_bad(kind, [(key, row[0])])
             return payload
+
+    def open(self, kind: str, key: str) -> StoredPayload | None:
+        """The payload stored under ``(kind, key)`` to read from its start, or ``None``.
+
+        Unlike :meth:`get` nothing is decompressed yet, and damage is found
+        only by reading; the caller treats it as a miss, and the entry it
+        then stores in its place replaces the damaged one.
+        """
+        _check_name(kind, key)
+        with self._lock:
+            try:
+                row = self._connection().execute("SELECT payload FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+            except _USE_ERRORS as error:
+                self._failed("open", error)
+                return None
+        return None if row is None or not isinstance(row[0], bytes) else StoredPayload(row[0])
 
     def contains(self, kind: str, key: str) -> bool:
         """Whether ``(kind, key)`` is stored, without reading its payload."""

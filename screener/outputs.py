@@ -135,6 +135,18 @@ def atomic_write(path: Path, data: str | bytes, *, durable: bool = True) -> None
         raise
 
 
+def holds(path: Path, size: int, digest: str) -> bool:
+    """Whether ``path`` already holds the ``size`` bytes whose sha256 is ``digest``.
+
+    A re-run whose reports are on disk then writes nothing and need not even
+    inflate them from the cache: hashing a file costs a fraction of that.
+    """
+    try:
+        return path.stat().st_size == size and hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    except OSError:
+        return False
+
+
 def write_if_changed(path: Path, payload: bytes, *, durable: bool = False) -> None:
     """Leave a file that already holds exactly ``payload`` alone: a re-run rewrites nothing it need not."""
     try:

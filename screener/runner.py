@@ -12,6 +12,7 @@ outputs are named by candidate and the ranking is sorted at the end.
 from __future__ import annotations
 
 import pickle
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from screener.collector import tuned_for_screening
 from screener.discover import Discovery
 from screener.document import Status
 from screener.fingerprint import code_digest, file_sha256
-from screener.outputs import OutputWriter, write_files
+from screener.outputs import OutputWriter, holds, write_files
 from screener.parallel import WorkerPool
 from screener.progress import Progress
 from screener.read_ahead import ReadAhead
@@ -39,6 +40,7 @@ from screener.worker import (
     install,
     peak_rss_kb,
     screen_in_worker,
+    unpack_files,
     unpack_reports,
     write_reports,
 )
@@ -84,14 +86,15 @@ def _from_cache(cache: Cache | None, task: CandidateTask, out_dir: Path) -> Cand
     """A candidate screened before with the same bytes, code, knowledge and options: its reports are written from the cache."""
     if cache is None or not task.report_key or any(not sha for _, _, sha in task.documents):
         return None
-    stored = cache.get("report", task.report_key)
+    stored = cache.open("report", task.report_key)
     if stored is None:
         return None
     try:
-        outcome, files = unpack_reports(stored)
-    except (ValueError, KeyError, TypeError):
+        outcome, listing = unpack_reports(stored)
+        if not all(holds(out_dir / name, length, outcome.written[name]) for name, length in listing):
+            write_files(out_dir, unpack_files(stored, listing), outcome.written)
+    except (ValueError, KeyError, TypeError, AttributeError, zlib.error):
         return None
-    write_files(out_dir, files, outcome.written)
     return outcome
 
 

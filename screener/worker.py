@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from screener.cache import Cache, cache_key, open_cache
+from screener.cache import Cache, StoredPayload, cache_key, open_cache
 from screener.document import Document, Status
 from screener.errors import DocumentError
 from screener.evidence.model import EvidenceItem
@@ -90,19 +90,33 @@ def pack_reports(row: bytes, status: Status, ok: bool, files: dict[str, bytes], 
     return len(encoded).to_bytes(4, "big") + encoded + b"".join(files.values())
 
 
-def unpack_reports(payload: bytes) -> tuple[CandidateOutcome, dict[str, bytes]]:
-    """The outcome (row, status, digests) and the files of a :func:`pack_reports` entry; ValueError or KeyError when damaged."""
-    size = int.from_bytes(payload[:4], "big")
-    header = json.loads(payload[4 : 4 + size])
-    files, digests, offset = {}, {}, 4 + size
+def unpack_reports(stored: StoredPayload) -> tuple[CandidateOutcome, list[tuple[str, int]]]:
+    """The outcome (row, status, digests) of a :func:`pack_reports` entry and its files' (name, length), from its header alone.
+
+    The files' bytes follow in ``stored`` (:func:`unpack_files`); a caller whose
+    output folder already holds them by their digests never inflates them.
+    ValueError, KeyError or :class:`zlib.error` when the entry is damaged.
+    """
+    size = int.from_bytes(stored.read(4), "big")
+    header = json.loads(stored.read(size))
+    listing, digests = [], {}
     for name, length, digest in header["files"]:
-        files[name] = payload[offset : offset + length]
-        digests[name] = digest
-        offset += length
-    if offset != len(payload):
-        raise ValueError("the entry's files do not add up to its length")
+        listing.append((name, int(length)))
+        digests[name] = str(digest)
     outcome = CandidateOutcome(status=Status(header["status"]), ok=bool(header["ok"]), row=header["row"].encode("utf-8"), written=digests, cached=True)
-    return outcome, files
+    return outcome, listing
+
+
+def unpack_files(stored: StoredPayload, listing: list[tuple[str, int]]) -> dict[str, bytes]:
+    """The files of a :func:`pack_reports` entry whose header :func:`unpack_reports` has read."""
+    body = stored.rest()
+    files, offset = {}, 0
+    for name, length in listing:
+        files[name] = body[offset : offset + length]
+        offset += length
+    if offset != len(body):
+        raise ValueError("the entry's files do not add up to its length")
+    return files
 
 
 @dataclass

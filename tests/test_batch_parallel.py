@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import shutil
+import sqlite3
 import textwrap
 from pathlib import Path
 
@@ -150,6 +151,29 @@ def test_when_reports_come_from_the_cache_then_run_json_names_each_file_by_its_o
         reports = [name for name in listed if name.startswith("candidates/")]
         assert len(reports) == 3 * SAMPLE_COUNT
         assert {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in listed} == listed
+
+
+def test_when_cached_reports_are_damaged_past_their_header_then_reports_on_disk_stand_and_missing_ones_are_screened_again(work, cold, tmp_path):
+    """A re-run reads a report entry's header first: files already on disk by its digests need none of the rest.
+
+    Every entry is cut short, so its header still reads and its files do not:
+    the run into the folder that holds the reports takes them all from the
+    cache and changes nothing; a run into an empty folder finds each entry
+    damaged and screens every candidate again, into the same reports.
+    """
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    shutil.copytree(work / "cache", cache)
+    shutil.copytree(work / "cold", out)
+    with sqlite3.connect(cache / DB_NAME) as db:
+        cut = db.execute("UPDATE entries SET payload = substr(payload, 1, length(payload) / 2) WHERE kind = 'report'").rowcount
+    assert cut == SAMPLE_COUNT
+    before = {path: path.stat().st_mtime_ns for path in (out / "candidates").iterdir()}
+    served = screen(SAMPLES, as_of=AS_OF, workers=2, cache_dir=cache, out_dir=out)
+    assert served.stats["candidates_from_cache"] == SAMPLE_COUNT and served.stats["candidates_screened"] == 0
+    assert {path: path.stat().st_mtime_ns for path in (out / "candidates").iterdir()} == before, "a report on disk was rewritten"
+    again = screen(SAMPLES, as_of=AS_OF, workers=2, cache_dir=cache, out_dir=tmp_path / "fresh")
+    assert again.stats["candidates_from_cache"] == 0 and again.stats["candidates_screened"] == SAMPLE_COUNT
+    assert differing(outputs(work / "cold"), outputs(tmp_path / "fresh")) == []
 
 
 def test_when_the_taxonomy_changes_then_evidence_is_extracted_again_without_parsing(work, warm, tmp_path):

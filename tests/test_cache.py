@@ -11,6 +11,7 @@ import sqlite3
 import stat
 import sys
 import threading
+import zlib
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,31 @@ def test_round_trip_small_empty_and_large(cache: Cache) -> None:
         assert got == payload, key
     info = cache.info()
     assert info.payload_bytes < len(incompressible) + len(compressible) // 10  # the JSON was stored compressed
+
+
+@pytest.mark.parametrize("size", [0, 1, 5, 70_000, 3 * 1024 * 1024])
+def test_an_opened_payload_reads_in_pieces_what_get_returns_whole(cache: Cache, size: int) -> None:
+    payload = (json_ish(size, size) + os.urandom(size // 3))[:size] if size else b""
+    cache.put("report", "k", payload)
+    stored = cache.open("report", "k")
+    pieces = [stored.read(n) for n in (0, 1, 3, 1000, 65_536)]
+    assert b"".join(pieces) + stored.rest() == payload == cache.get("report", "k")
+    assert stored.read(10) == b"" and stored.rest() == b""
+    assert cache.open("report", "missing") is None
+
+
+def test_an_opened_payload_cut_short_reads_its_start_and_fails_past_it(cache: Cache) -> None:
+    payload = os.urandom(200_000)
+    cache.put("report", "k", payload)
+    with sqlite3.connect(cache.path) as db:
+        db.execute("UPDATE entries SET payload = substr(payload, 1, length(payload) / 2) WHERE key = 'k'")
+    stored = cache.open("report", "k")
+    assert stored.read(1000) == payload[:1000]
+    with pytest.raises(zlib.error):
+        stored.read(len(payload))
+    with pytest.raises(zlib.error):
+        cache.open("report", "k").rest()
+    assert cache.get("report", "k") is None  # the whole-payload read finds the same damage
 
 
 def test_put_replaces_and_kinds_are_separate(cache: Cache) -> None:
