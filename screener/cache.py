@@ -16,7 +16,7 @@ Why it looks like this:
   connections just before a fork, so children inherit no SQLite state at all.
 * **A cache never breaks a run.** A file that is corrupt or not a database is moved aside to
   ``<name>.corrupt-<timestamp>`` and a fresh cache is started; a payload that fails to decompress is
-  a miss (and is deleted); a database error during a read is a miss and during a write the entry is
+  a miss (and is deleted; one read with :meth:`Cache.open` is replaced by the entry stored in its place); a database error during a read is a miss and during a write the entry is
   dropped (logged as a warning). Only a directory that cannot be created or written raises
   :class:`CacheUnavailable`, at construction, so the caller can warn and run without a cache.
   A stored schema version other than :data:`CACHE_SCHEMA_VERSION` is dropped and recreated.
