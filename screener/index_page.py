@@ -34,7 +34,7 @@ from screener.discover import display_name
 from screener.document import Status
 from screener.results import CandidateResult
 from screener.scoring.model import Tunables
-from screener.template_cache import template_bytecode
+from screener.templating import environment
 
 if TYPE_CHECKING:
     from screener.batch import ScreenRun
@@ -292,15 +292,7 @@ def _duration(seconds: float) -> str:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("screener", "templates"),
-        bytecode_cache=template_bytecode(),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = environment("screener", autoescape=True)
     env.filters["csp_hash"] = _csp_hash
     env.filters["duration"] = _duration
     return env

@@ -74,21 +74,11 @@ def template_environment(**options: Any) -> jinja2.Environment:
 
     Each renderer loads its template in one once per process and keeps the
     template: compiling it costs as much as rendering about a hundred reports,
-    so the compiled code is also kept between runs (``screener.template_cache``).
+    so the compiled code is also kept between runs (``screener.templating``).
     """
-    import jinja2
+    from screener.templating import environment
 
-    from screener.template_cache import template_bytecode
-
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("screener.reports", "templates"),
-        bytecode_cache=template_bytecode(),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-        **options,
-    )
+    env = environment("screener.reports", **options)
     env.filters.update(num=_num, pct=_pct)
     return env
 

@@ -1,5 +1,11 @@
-"""Compiled Jinja templates kept between runs, as Python keeps ``.pyc`` files.
+"""The Jinja environments of screener's templates: the settings they are all written for, and their compiled code kept between runs.
 
+Every template (the report's HTML and Markdown, the index) is written for the
+same settings: block tags that leave no blank lines, a final newline kept, and
+an undefined name an error rather than an empty string, so a misspelt field
+fails a test instead of blanking a report. :func:`environment` gives them.
+
+Compiled templates are kept between runs, as Python keeps ``.pyc`` files.
 Compiling the three templates (report HTML, report Markdown, the index) takes
 about 0.16 s of every run's start-up, more than rendering a hundred reports;
 loading their compiled code takes a few milliseconds. Jinja keys each entry by
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import pickle
 from functools import cache
+from typing import Any
 
 import jinja2
 from jinja2.bccache import Bucket
@@ -45,3 +52,16 @@ def template_bytecode() -> jinja2.BytecodeCache | None:
         return TemplateBytecode()
     except (OSError, RuntimeError):
         return None
+
+
+def environment(package: str, **options: Any) -> jinja2.Environment:
+    """The environment of ``package``'s ``templates/`` folder, with the shared settings and ``options`` (escaping, finalize)."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader(package, "templates"),
+        bytecode_cache=template_bytecode(),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        **options,
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from screener.template_cache import TemplateBytecode, template_bytecode
+from screener.templating import TemplateBytecode, template_bytecode
 
 SOURCE = "{% for x in items %}<{{ x }}>{% endfor %}"
 
