@@ -352,22 +352,27 @@ class Cache:
 
     # -- reading ---------------------------------------------------------------------------------
 
-    def get(self, kind: str, key: str) -> bytes | None:
-        """The payload stored under ``(kind, key)``, or ``None``."""
+    def _stored(self, kind: str, key: str, action: str) -> object | None:
+        """The compressed payload stored under ``(kind, key)``; None when absent or the database fails (a miss)."""
         _check_name(kind, key)
         with self._lock:
             try:
-                conn = self._connection()
-                row = conn.execute("SELECT payload FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+                row = self._connection().execute("SELECT payload FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchone()
             except _USE_ERRORS as error:
-                self._failed("get", error)
+                self._failed(action, error)
                 return None
-            if row is None:
-                return None
-            payload = _decompress(row[0])
-            if payload is None:
-                self._delete_bad(kind, [(key, row[0])])
-            return payload
+        return None if row is None else row[0]
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        """The payload stored under ``(kind, key)``, or ``None``."""
+        stored = self._stored(kind, key, "get")
+        if stored is None:
+            return None
+        payload = _decompress(stored)
+        if payload is None:
+            with self._lock:
+                self._delete_bad(kind, [(key, stored)])
+        return payload
 
     def open(self, kind: str, key: str) -> StoredPayload | None:
         """The payload stored under ``(kind, key)`` to read from its start, or ``None``.
@@ -376,14 +381,8 @@ class Cache:
         only by reading; the caller treats it as a miss, and the entry it
         then stores in its place replaces the damaged one.
         """
-        _check_name(kind, key)
-        with self._lock:
-            try:
-                row = self._connection().execute("SELECT payload FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchone()
-            except _USE_ERRORS as error:
-                self._failed("open", error)
-                return None
-        return None if row is None or not isinstance(row[0], bytes) else StoredPayload(row[0])
+        stored = self._stored(kind, key, "open")
+        return StoredPayload(stored) if isinstance(stored, bytes) else None
 
     def contains(self, kind: str, key: str) -> bool:
         """Whether ``(kind, key)`` is stored, without reading its payload."""

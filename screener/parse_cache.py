@@ -10,7 +10,6 @@ taxonomy re-extracts evidence from stored documents without parsing again.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -52,7 +51,7 @@ def parse_into_cache(
     relative: str,
     sha256: str,
     *,
-    vocabulary: Callable[[], Vocabulary],
+    vocabulary: Vocabulary,
     engine: str,
     limits: Limits,
     clock: StageClock,
@@ -61,7 +60,7 @@ def parse_into_cache(
     from screener.ingest.reader import read_document
 
     try:
-        doc = read_document(path, vocabulary(), engine=engine, limits=limits, source=relative, sha256=sha256, clock=clock)
+        doc = read_document(path, vocabulary, engine=engine, limits=limits, source=relative, sha256=sha256, clock=clock)
     except DocumentError as exc:
         if cache and exc.status in CACHEABLE_FAILURES:
             cache.put("document", key, json.dumps({"failure": {"status": exc.status.value, "message": exc.message}}).encode())

@@ -61,7 +61,7 @@ def _read(found: Discovery, input_path: Path, cache_dir: Path, engine: str, limi
         if cache.contains("document", key):
             continue
         clock = StageClock()
-        parse_into_cache(cache, key, path, relative, sha, vocabulary=lambda: vocabulary, engine=engine, limits=limits, clock=clock)
+        parse_into_cache(cache, key, path, relative, sha, vocabulary=vocabulary, engine=engine, limits=limits, clock=clock)
         for index, stage in enumerate(STAGES):
             counts[index] += clock.ms.get(stage, 0.0)
         counts[_PARSED] += 1

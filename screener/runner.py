@@ -91,8 +91,10 @@ def _from_cache(cache: Cache | None, task: CandidateTask, out_dir: Path) -> Cand
         return None
     try:
         outcome, listing = unpack_reports(stored)
-        if not all(holds(out_dir / name, length, outcome.written[name]) for name, length in listing):
-            write_files(out_dir, unpack_files(stored, listing), outcome.written)
+        missing = {name for name, length in listing if not holds(out_dir / name, length, outcome.written[name])}
+        if missing:
+            files = unpack_files(stored, listing)
+            write_files(out_dir, {name: files[name] for name in missing}, outcome.written)
     except (ValueError, KeyError, TypeError, AttributeError, zlib.error):
         return None
     return outcome

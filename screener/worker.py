@@ -252,7 +252,7 @@ class CandidateScreener:
         if found is not None:
             return found
         return parse_into_cache(
-            cache, key, path, relative, sha, vocabulary=lambda: self.vocab, engine=self.settings.engine, limits=self.settings.limits, clock=clock
+            cache, key, path, relative, sha, vocabulary=self.vocab, engine=self.settings.engine, limits=self.settings.limits, clock=clock
         )
 
     def _evidence(self, doc: Document, document_key: str, clock: StageClock) -> list[EvidenceItem]:

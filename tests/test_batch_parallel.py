@@ -176,6 +176,21 @@ def test_when_cached_reports_are_damaged_past_their_header_then_reports_on_disk_
     assert differing(outputs(work / "cold"), outputs(tmp_path / "fresh")) == []
 
 
+def test_when_some_reports_on_disk_are_missing_or_edited_then_a_cached_re_run_writes_those_and_leaves_the_rest(work, cold, tmp_path):
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    shutil.copytree(work / "cache", cache)
+    shutil.copytree(work / "cold", out)
+    reports = sorted((out / "candidates").iterdir())
+    deleted, edited = reports[0], reports[1]
+    deleted.unlink()
+    edited.write_bytes(edited.read_bytes().replace(b"e", b"E", 1))
+    before = {path: path.stat().st_mtime_ns for path in reports[2:]}
+    served = screen(SAMPLES, as_of=AS_OF, workers=2, cache_dir=cache, out_dir=out)
+    assert served.stats["candidates_from_cache"] == SAMPLE_COUNT and served.stats["candidates_screened"] == 0
+    assert {path: path.stat().st_mtime_ns for path in reports[2:]} == before, "a report that was already right was rewritten"
+    assert differing(outputs(work / "cold"), outputs(out)) == []
+
+
 def test_when_the_taxonomy_changes_then_evidence_is_extracted_again_without_parsing(work, warm, tmp_path):
     extra = tmp_path / "extra.yaml"
     extra.write_text(textwrap.dedent(EXTRA_SKILL), encoding="utf-8")

@@ -463,7 +463,7 @@ def _glyph_arrays(text_page: pdfium.PdfTextPage, transform: _Transform, scene: _
     if keep is not None:
         rect, inverse, kept = rect[keep], inverse[keep], kept[keep]
     unreadable = texts.count(None)
-    final = [UNREADABLE_GLYPH if t is None else t for t in texts] if unreadable else texts
+    final = [_or_unreadable(t) for t in texts] if unreadable else texts
     if unmapped and len(unmapped) * 2 >= len(final):
         # Most of the page has no Unicode map (a CID font without ToUnicode):
         # the codes are glyph ids, not text, as pdfminer's "(cid:N)" says.
