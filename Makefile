@@ -13,14 +13,24 @@ DEMO_OUT ?= out/demo
 # compiles at install time; this does the same (a stale .pyc is ignored, so editing stays safe).
 BYTECODE = $(BIN)/python -m compileall -q screener
 
-install: $(STAMP)
+# The stages setup.py compiles with mypyc are built again when their sources change, so that tests
+# and runs use what the sources say (screener/native.py would otherwise decline the old build and
+# run the sources, slower). The record it writes, $(NATIVE), is the target's timestamp.
+COMPILED_SOURCES := $(wildcard screener/layout/*.py screener/structure/*.py screener/evidence/*.py screener/scoring/*.py)
+NATIVE := screener/_compiled.json
 
-$(STAMP): pyproject.toml screener/ingest/_glyphs.c
+install: $(STAMP) $(NATIVE)
+
+$(STAMP): pyproject.toml setup.py screener/ingest/_glyphs.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
 	$(BYTECODE)
 	touch $(STAMP)
+
+$(NATIVE): $(COMPILED_SOURCES) | $(STAMP)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BYTECODE)
 
 demo: install
 	$(BIN)/screener screen samples/resumes --out $(DEMO_OUT)
@@ -62,5 +72,6 @@ samples: install
 	$(BIN)/python samples/render.py
 
 clean:
-	rm -rf $(VENV) out build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) out build dist *.egg-info .pytest_cache .ruff_cache $(NATIVE)
+	find screener -name '*.so' -delete
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

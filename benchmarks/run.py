@@ -52,6 +52,7 @@ from benchmarks.generate import pdf_pages, plan, render_jobs, replicate  # noqa:
 from benchmarks.peers import naive_pipeline, pdfium_plain_text  # noqa: E402
 from screener.cache import cache_key  # noqa: E402
 from screener.fingerprint import code_digest, vocabulary_digest  # noqa: E402
+from screener.native import guard  # noqa: E402
 from screener.taxonomy.load import sources_digest  # noqa: E402
 from screener.timing import STAGES  # noqa: E402
 
@@ -344,6 +345,8 @@ def build_rows(r: dict) -> list[tuple[str, str, str, str]]:
     add("pdf pages per file", " ".join(f"{k}p={v}" for k, v in s["pdf_pages"].items()))
     add("layout/producer mix", mix_summary(s["mix"]))
     add("screener workers", t.get("workers"))
+    compiled = r.get("compiled_stages") or {}
+    add("stages compiled (mypyc, setup.py)", f"yes, {compiled['modules']} modules" if compiled.get("active") else "no: Python sources")
     add("load average at start (1 min)", r["load_average"], digits=2)
     add("cold wall s", cold["wall_seconds"])
     add("cold resumes/s", cold["resumes_per_s"], digits=1)
@@ -416,6 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     logs = work / "logs"
     report: dict = {"count": args.count, "seed": SEED, "work": str(work), "load_average": round(os.getloadavg()[0], 2), "naive_workers": args.naive_workers}
+    native = guard()  # the screener runs below import the same package, so they use the same build
+    report["compiled_stages"] = {"active": native.active, "modules": len(native.modules), "stale": list(native.stale)}
 
     log(f"[1/7] bench set: {args.count} candidates in {work / 'set'}")
     files, info = bench_set(work, args.count)

@@ -17,7 +17,11 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
+from screener import native
+
 __version__ = "0.1.0"
+
+native.guard()  # before any stage module is imported: an out-of-date compiled build must not run
 
 _EXPORTS = {
     "ConfigError": "screener.errors",

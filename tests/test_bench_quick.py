@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from screener import native
+
 REPO = Path(__file__).resolve().parents[1]
 COUNT = 12
 SCALE = 30  # ceil(30 / 12) = 3 copies: 36 candidates
@@ -37,6 +39,7 @@ ROWS = (
     "| worker peak RSS MB",
     "| parent peak RSS MB",
     "| scale files (candidates)",
+    "| stages compiled (mypyc, setup.py)",
     "| scale wall s",
     "| scale resumes/s",
     "| scale max parent RSS MB",
@@ -66,6 +69,7 @@ def test_bench_run_prints_the_table_and_writes_bench_json(tmp_path: Path) -> Non
     assert report["scale"]["rss"]["samples"] >= 1 and report["scale"]["rss"]["max_parent_rss_mb"] > 0
     assert len(report["scale"]["rss"]["parent_curve_mb"]) == 10
     assert set(report["measures"]["stage_ms_per_resume"]) >= {"extract", "layout", "structure", "evidence", "score", "report"}
+    assert report["compiled_stages"]["active"] == native.guard().active  # the table says which build it measured
 
     out = done.stdout
     assert "| measure" in out and "| target" in out

@@ -57,13 +57,17 @@ class FlagCompiler:
             if operator == "REGEX":
                 pattern = re.compile(str(value))
 
-                def check(text: str, pattern=pattern, text_of=text_of) -> bool:
+                def searches(text: str, pattern=pattern, text_of=text_of) -> bool:
                     return pattern.search(text_of(text)) is not None
-            else:
-                members = frozenset(value)  # type: ignore[arg-type]
 
-                def check(text: str, members=members, text_of=text_of) -> bool:
+                check: Callable[[str], bool] = searches
+            else:
+                members = frozenset(value)  # type: ignore[call-overload]
+
+                def belongs(text: str, members=members, text_of=text_of) -> bool:
                     return text_of(text) in members
+
+                check = belongs
 
             flag = self._register(check)
             if flag is None:  # the vocabulary has no flag left: the predicate stays in the pattern
