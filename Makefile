@@ -16,7 +16,7 @@ BYTECODE = $(BIN)/python -m compileall -q screener
 # The stages setup.py compiles with mypyc are built again when their sources change, so that tests
 # and runs use what the sources say (screener/native.py would otherwise decline the old build and
 # run the sources, slower). The record it writes, $(NATIVE), is the target's timestamp.
-COMPILED_SOURCES := $(wildcard screener/layout/*.py screener/structure/*.py screener/evidence/*.py screener/scoring/*.py)
+COMPILED_SOURCES := $(wildcard screener/layout/*.py screener/scoring/*.py)
 NATIVE := screener/_compiled.json
 
 install: $(STAMP) $(NATIVE)

@@ -51,25 +51,33 @@ def _module_name(source: Path) -> str:
     return source.relative_to(PACKAGE_ROOT.parent).with_suffix("").as_posix().replace("/", ".")
 
 
-def _unrecorded_build() -> dict[str, Path]:
-    """Compiled modules with a ``.py`` twin, found on disk: what a build left when its record is gone."""
-    built = (path for path in PACKAGE_ROOT.rglob(f"*{_EXTENSION}") if not path.name.startswith("_compiled__mypyc"))
-    return {_module_name(twin): twin for twin in (path.with_name(path.name.removesuffix(_EXTENSION) + ".py") for path in built) if twin.is_file()}
+def _built_on_disk() -> dict[str, Path]:
+    """Compiled modules beside a ``.py`` twin, by name (the C glyph loop has no twin, nor the shared library)."""
+    found = [*PACKAGE_ROOT.glob(f"*{_EXTENSION}"), *PACKAGE_ROOT.glob(f"*/*{_EXTENSION}")]  # the package is two levels deep
+    twins = (path.with_name(path.name.removesuffix(_EXTENSION) + ".py") for path in found)
+    return {_module_name(twin): twin for twin in twins if twin.is_file()}
+
+
+def _recorded() -> dict[Path, str]:
+    """The build's record, source -> sha256; empty when there is none or it cannot be read."""
+    try:
+        record = json.loads(MANIFEST.read_text(encoding="utf-8"))["sources"]
+        return {PACKAGE_ROOT.parent / str(source): str(digest) for source, digest in record.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
 
 
 def _read_state() -> tuple[NativeState, dict[str, Path]]:
-    """The built modules by name, with their sources, and which of those sources changed since."""
-    try:
-        record = json.loads(MANIFEST.read_text(encoding="utf-8"))["sources"]
-        digests = {PACKAGE_ROOT.parent / str(source): str(digest) for source, digest in record.items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        # No record: nothing was compiled, unless a build's modules are still there (its record
-        # deleted or damaged); those cannot be checked, so none of them runs.
-        sources = _unrecorded_build()
-        return NativeState(tuple(sorted(sources)), tuple(sorted(sources))), sources
-    sources = {_module_name(path): path for path in digests}
-    stale = [_module_name(path) for path, digest in digests.items() if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest]
-    return NativeState(tuple(sorted(sources)), tuple(sorted(stale))), sources
+    """The compiled modules by name, with their sources, and those that cannot be trusted.
+
+    A module is untrusted when its source changed since the build, or when the record does not
+    name it: left by an earlier build that compiled more, or by one whose record is gone.
+    """
+    digests = _recorded()
+    sources = {_module_name(path): path for path in digests} | _built_on_disk()
+    changed = {_module_name(path) for path, digest in digests.items() if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest}
+    unrecorded = sources.keys() - {_module_name(path) for path in digests}
+    return NativeState(tuple(sorted(sources)), tuple(sorted(changed | unrecorded))), sources
 
 
 _STATE: NativeState | None = None

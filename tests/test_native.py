@@ -21,7 +21,7 @@ from screener import native
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples" / "resumes"
 #: The packages setup.py compiles.
-STAGES = ("screener.layout.", "screener.structure.", "screener.evidence.", "screener.scoring.")
+STAGES = ("screener.layout.", "screener.scoring.")
 
 
 def _built() -> bool:
@@ -41,7 +41,7 @@ with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     import screener
     from screener import native
-    import screener.layout.reading_order, screener.structure.entries, screener.evidence.extract, screener.scoring.score
+    import screener.layout.reading_order, screener.layout.lines, screener.scoring.score, screener.scoring.fit
 state = native.guard()
 print(json.dumps({
     "package": screener.__file__,
@@ -85,19 +85,19 @@ def test_an_install_runs_the_stages_compiled():
 def test_an_unchanged_copy_runs_compiled(tmp_path):
     report = _report(_copy_package(tmp_path))
     assert report["active"] and report["stale"] == [] and report["warnings"] == []
-    assert {"screener.layout.reading_order", "screener.structure.entries", "screener.evidence.extract", "screener.scoring.score"} <= set(report["native"])
+    assert {"screener.layout.reading_order", "screener.layout.lines", "screener.scoring.score", "screener.scoring.fit"} <= set(report["native"])
 
 
 @needs_build
 def test_an_edited_source_declines_the_whole_build(tmp_path):
     site = _copy_package(tmp_path)
-    source = site / "screener" / "structure" / "dates.py"
+    source = site / "screener" / "scoring" / "fit.py"
     source.write_text(source.read_text(encoding="utf-8") + "\n# edited after the build\n", encoding="utf-8")
     report = _report(site)
-    assert report["stale"] == ["screener.structure.dates"]
+    assert report["stale"] == ["screener.scoring.fit"]
     assert not report["active"]
     assert not any(name.startswith(STAGES) for name in report["native"])
-    assert len(report["warnings"]) == 1 and "screener.structure.dates" in report["warnings"][0] and "make install" in report["warnings"][0]
+    assert len(report["warnings"]) == 1 and "screener.scoring.fit" in report["warnings"][0] and "make install" in report["warnings"][0]
 
 
 @needs_build
@@ -113,6 +113,19 @@ def test_a_build_without_its_record_is_not_run(tmp_path, damage):
     assert not report["active"]
     assert "screener.layout.reading_order" in report["stale"]
     assert not any(name.startswith("screener.layout") for name in report["native"])
+
+
+@needs_build
+def test_a_module_left_by_an_earlier_build_is_not_run(tmp_path):
+    site = _copy_package(tmp_path)
+    suffix = native.EXTENSION_SUFFIXES[0]
+    # An earlier build compiled structure too; this one does not, and its shared library lacks it.
+    shutil.copy(site / "screener" / "layout" / f"lines{suffix}", site / "screener" / "structure" / f"dates{suffix}")
+    report = _report(site)
+    assert report["stale"] == ["screener.structure.dates"] and not report["active"]
+    assert not any(name.startswith(STAGES) for name in report["native"])
+    child = _child(site, "-W", "ignore", "-c", "import screener.structure.dates as d; print(d.__file__)")
+    assert child.stdout.strip().endswith("dates.py")
 
 
 def test_no_record_and_no_build_means_plain_python(tmp_path):
