@@ -56,6 +56,28 @@ def test_when_a_block_in_a_worker_thread_runs_past_its_limit_then_it_stops_with_
     assert time.monotonic() - started < 5
 
 
+def test_when_the_timeout_lands_where_it_is_swallowed_then_the_block_still_ends_as_a_timeout():
+    # A garbage-collector callback (Dask's GC diagnosis) prints and ignores an exception raised in
+    # it; here the block's own loop swallows it the same way and goes on to finish normally.
+    swallowed: list[str] = []
+    outcome = _in_thread(lambda: _swallowing(swallowed))
+    assert swallowed == ["expired"]
+    assert isinstance(outcome, DocumentError) and outcome.status is Status.TIMEOUT
+    assert outcome.message == "reading the PDF took longer than the 0.1 s limit"
+
+
+def _swallowing(swallowed: list[str]) -> str:
+    """A block that eats the timeout's exception wherever it lands, and finishes well past the limit."""
+    with time_limit(0.1, "reading the PDF"):
+        end = time.monotonic() + 0.5
+        while time.monotonic() < end:
+            try:
+                _busy(0.01)
+            except limits._Expired:
+                swallowed.append("expired")
+    return "finished"
+
+
 def test_when_a_block_leaves_in_time_then_nothing_is_raised_in_its_thread_later():
     def work() -> str:
         for _ in range(200):
@@ -94,3 +116,11 @@ def test_when_a_thread_enters_many_blocks_then_one_watchdog_thread_serves_them_a
 def test_when_a_block_in_the_main_thread_runs_past_its_limit_then_the_interval_timer_stops_it():
     with pytest.raises(DocumentError, match=r"the parse took longer than the 0.2 s limit"):
         _limited(0.2, 20)
+
+
+@pytest.mark.skipif(not hasattr(limits.signal, "setitimer"), reason="no interval timer on this platform")
+def test_when_the_main_threads_timeout_is_swallowed_then_the_block_still_ends_as_a_timeout():
+    swallowed: list[str] = []
+    with pytest.raises(DocumentError, match=r"reading the PDF took longer than the 0.1 s limit"):
+        _swallowing(swallowed)
+    assert swallowed == ["expired"]

@@ -58,9 +58,16 @@ def time_limit(seconds: float, what: str = "the parse") -> Iterator[None]:
 
 @contextmanager
 def _signal_alarm(seconds: float) -> Iterator[None]:
-    """Raise :class:`_Expired` in the main thread after ``seconds`` (SIGALRM from the interval timer)."""
+    """Raise :class:`_Expired` in the main thread after ``seconds`` (SIGALRM from the interval timer).
+
+    The handler's exception can be swallowed where it lands (a garbage-collector callback), so a
+    block that leaves normally after the alarm went off raises it on its way out.
+    """
+    fired = False
 
     def expire(signum, frame):  # type: ignore[no-untyped-def]
+        nonlocal fired
+        fired = True
         raise _Expired()
 
     previous = signal.signal(signal.SIGALRM, expire)
@@ -70,6 +77,8 @@ def _signal_alarm(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if fired:
+        raise _Expired()
 
 
 def _raise_in(thread_id: int, exception: type[BaseException] | None) -> bool:
@@ -110,11 +119,13 @@ class _Watchdog:
             elif alarm.deadline < self.wake_at:
                 self.condition.notify()
 
-    def disarm(self, alarm: _ThreadAlarm) -> None:
+    def disarm(self, alarm: _ThreadAlarm) -> bool:
+        """Drop the alarm; True when its deadline had passed (its exception is withdrawn if not yet raised)."""
         with self.condition:
             alarm.armed = False
             if alarm.fired:
-                _raise_in(alarm.thread, None)  # withdraw an exception the thread has not raised yet
+                _raise_in(alarm.thread, None)
+            return alarm.fired
 
     def _watch(self) -> None:
         with self.condition:
@@ -143,12 +154,15 @@ class _ThreadAlarm:
     """Raise :class:`_Expired` in the thread that entered, once ``seconds`` have passed, unless it left first.
 
     An asynchronous exception is raised between bytecodes, so a long call
-    into a native library is stopped only when it returns; the executor's
-    hard limit per candidate still bounds that. Leaving withdraws an
-    exception not yet raised; one raised while leaving is still inside
-    :func:`time_limit`'s handler, so it is the timeout too. Only a deadline
-    that falls in the few bytecodes between the block's end and this exit
-    could surface as the bare exception.
+    into a native library (or a compiled stage) is stopped only when it
+    returns; the executor's hard limit per candidate still bounds that. It
+    can also land where it is swallowed: a garbage-collector callback (Dask
+    installs one) runs in whatever thread triggered the collection, and an
+    exception there is printed and ignored. So leaving decides by the
+    deadline, not by whether the exception surfaced: a block that leaves
+    normally after its alarm fired raises the timeout on its way out (an
+    exception not yet raised is withdrawn first), as the interval timer's
+    block would have.
     """
 
     def __init__(self, seconds: float) -> None:
@@ -159,5 +173,6 @@ class _ThreadAlarm:
     def __enter__(self) -> None:
         _watchdog().arm(self)
 
-    def __exit__(self, *exc_info: object) -> None:
-        _watchdog().disarm(self)
+    def __exit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
+        if _watchdog().disarm(self) and exc_type is None:
+            raise _Expired()
