@@ -41,3 +41,17 @@ def test_when_text_has_no_plausible_range_then_none_is_taken(vocab, text):
 def test_when_a_header_has_a_lone_year_and_a_range_then_the_range_wins(vocab):
     found = best_date_range("Class of 2015 · Data Engineer 2016 – 2018", vocab)
     assert found is not None and found.value.text == "2016 – 2018"
+
+
+def test_when_a_line_is_asked_about_again_then_the_memo_gives_the_same_ranges_and_stays_bounded(vocab, monkeypatch):
+    from screener.structure import dates
+
+    monkeypatch.setattr(dates, "FOUND_MEMO_SIZE", 3)
+    monkeypatch.setattr(dates, "_FOUND", {})
+    texts = [f"Engineer, Foo Inc · {year} – {year + 2}" for year in range(2000, 2010)]
+    first = [find_date_ranges(text, vocab) for text in texts]
+    assert len(dates._FOUND) <= 3
+    again = [find_date_ranges(text, vocab) for text in texts]
+    assert again == first and [f[0].value.text for f in again] == [f"{y} – {y + 2}" for y in range(2000, 2010)]
+    again[0].clear()  # a caller's list is its own
+    assert find_date_ranges(texts[0], vocab) == first[0]

@@ -131,11 +131,29 @@ def _plausible(date: PartialDate | None) -> bool:
 _HAS_YEAR = re.compile(YEAR)
 
 
+#: Ranges found, by vocabulary (kept alive by ``_COMPILED``, so its id is stable) and text: entry
+#: splitting asks about one line several times (is it dated, does a date follow the line above,
+#: which range does its header mean), and lines such as "2019 – 2021" recur across resumes.
+_FOUND: dict[tuple[int, str], tuple[FoundRange, ...]] = {}
+#: Entries kept at most; the memo is emptied when full (its values are small and immutable).
+FOUND_MEMO_SIZE = 20_000
+
+
 def find_date_ranges(text: str, vocab: Vocabulary) -> list[FoundRange]:
     """Every date range in ``text``, left to right; a lone date is a range of itself."""
     if not _HAS_YEAR.search(text):
         return []
     patterns = _compile(vocab)
+    key = (id(vocab), text)
+    known = _FOUND.get(key)
+    if known is None:
+        if len(_FOUND) >= FOUND_MEMO_SIZE:
+            _FOUND.clear()
+        known = _FOUND[key] = tuple(_find(text, vocab, patterns))
+    return list(known)
+
+
+def _find(text: str, vocab: Vocabulary, patterns: _Patterns) -> list[FoundRange]:
     found: list[FoundRange] = []
     taken: list[tuple[int, int]] = []
     for match in patterns.range.finditer(text):
