@@ -47,10 +47,10 @@ def test_when_a_line_is_asked_about_again_then_the_memo_gives_the_same_ranges_an
     from screener.structure import dates
 
     monkeypatch.setattr(dates, "FOUND_MEMO_SIZE", 3)
-    monkeypatch.setattr(dates, "_FOUND", {})
+    monkeypatch.setattr(dates._compile(vocab), "found", {})
     texts = [f"Engineer, Foo Inc · {year} – {year + 2}" for year in range(2000, 2010)]
     first = [find_date_ranges(text, vocab) for text in texts]
-    assert len(dates._FOUND) <= 3
+    assert len(dates._compile(vocab).found) <= 3
     again = [find_date_ranges(text, vocab) for text in texts]
     assert again == first and [f[0].value.text for f in again] == [f"{y} – {y + 2}" for y in range(2000, 2010)]
     again[0].clear()  # a caller's list is its own

@@ -9,7 +9,7 @@ language's month names are a data change.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -82,20 +82,34 @@ def _patterns(months: str, seasons: str, present: str) -> _Patterns:
     return _Patterns(re.compile(rng, re.IGNORECASE), re.compile(single, re.IGNORECASE))
 
 
-#: The patterns of the vocabularies in use, by identity: building the alternations costs more than matching.
-_COMPILED: dict[int, tuple[Vocabulary, _Patterns]] = {}
+@dataclass
+class _Compiled:
+    """One vocabulary's patterns, and the ranges already found with it, by text.
+
+    Entry splitting asks about one line several times (is it dated, does a date follow the line
+    above, which range does its header mean), and lines such as "2019 – 2021" recur across resumes.
+    """
+
+    vocab: Vocabulary
+    patterns: _Patterns
+    found: dict[str, tuple[FoundRange, ...]] = field(default_factory=dict)
 
 
-def _compile(vocab: Vocabulary) -> _Patterns:
+#: The vocabularies in use, by identity: building the alternations costs more than matching.
+_COMPILED: dict[int, _Compiled] = {}
+#: Lines remembered per vocabulary at most; the memo is emptied when full (its values are small and immutable).
+FOUND_MEMO_SIZE = 20_000
+
+
+def _compile(vocab: Vocabulary) -> _Compiled:
     known = _COMPILED.get(id(vocab))
-    if known is not None and known[0] is vocab:
-        return known[1]
+    if known is not None and known.vocab is vocab:
+        return known
     months = _alternation([name for names in vocab.months.values() for name in names])
     seasons = _alternation(list(vocab.seasons))
     present = _alternation(vocab.present_words)
-    patterns = _patterns(months, seasons, present)
-    _COMPILED[id(vocab)] = (vocab, patterns)
-    return patterns
+    compiled = _COMPILED[id(vocab)] = _Compiled(vocab, _patterns(months, seasons, present))
+    return compiled
 
 
 def _side(match: re.Match[str], p: str, vocab: Vocabulary, is_end: bool) -> PartialDate | None:
@@ -131,25 +145,16 @@ def _plausible(date: PartialDate | None) -> bool:
 _HAS_YEAR = re.compile(YEAR)
 
 
-#: Ranges found, by vocabulary (kept alive by ``_COMPILED``, so its id is stable) and text: entry
-#: splitting asks about one line several times (is it dated, does a date follow the line above,
-#: which range does its header mean), and lines such as "2019 – 2021" recur across resumes.
-_FOUND: dict[tuple[int, str], tuple[FoundRange, ...]] = {}
-#: Entries kept at most; the memo is emptied when full (its values are small and immutable).
-FOUND_MEMO_SIZE = 20_000
-
-
 def find_date_ranges(text: str, vocab: Vocabulary) -> list[FoundRange]:
     """Every date range in ``text``, left to right; a lone date is a range of itself."""
     if not _HAS_YEAR.search(text):
         return []
-    patterns = _compile(vocab)
-    key = (id(vocab), text)
-    known = _FOUND.get(key)
+    compiled = _compile(vocab)
+    known = compiled.found.get(text)
     if known is None:
-        if len(_FOUND) >= FOUND_MEMO_SIZE:
-            _FOUND.clear()
-        known = _FOUND[key] = tuple(_find(text, vocab, patterns))
+        if len(compiled.found) >= FOUND_MEMO_SIZE:
+            compiled.found.clear()
+        known = compiled.found[text] = tuple(_find(text, vocab, compiled.patterns))
     return list(known)
 
 
