@@ -6,14 +6,14 @@
   own sources: one code base, no second implementation. Layout runs about twice as fast, scoring
   about a tenth faster. Structure and evidence gained under a tenth (their time is in regular
   expressions, pydantic and spaCy, already native) for three times the build time, so they stay
-  Python. Skipped when mypyc or a C compiler is missing, or when ``SCREENER_COMPILE=0``. ``screener/native.py`` records what was built and
-  declines a compiled module whose source has changed since, so an edit is never shadowed.
+  Python. Skipped when mypyc or a C compiler is missing, or when ``SCREENER_COMPILE=0``.
+  ``screener/native.py`` records what was built and declines a compiled module whose source has
+  changed since, so an edit is never shadowed.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import importlib.util
 import os
 import shutil
 import sys
@@ -27,8 +27,6 @@ ROOT = Path(__file__).resolve().parent
 #: The compiled modules, by package; a package's ``__init__`` and its pydantic models stay Python.
 COMPILED_PACKAGES = ("layout", "scoring")
 NOT_COMPILED = {"__init__.py", "model.py"}
-#: The record ``screener.native`` checks at import: which modules were compiled, from which sources.
-MANIFEST = ROOT / "screener" / "_compiled.json"
 #: One shared library inside the package (a top-level one would be out of an editable install's reach).
 GROUP = "screener._compiled"
 #: -O1: the build takes two thirds of the time of -O3 and the stages run as fast; -O0 loses the gain (measured).
@@ -57,35 +55,38 @@ def _why_not_compiled() -> str | None:
     return None
 
 
-def _write_manifest(sources: list[str], declined: str | None = None) -> None:
-    record = {path: hashlib.sha256((ROOT / path).read_bytes()).hexdigest() for path in sources}
-    text = json.dumps({"group": GROUP, "sources": record, "declined": declined}, indent=1, sort_keys=True) + "\n"
-    MANIFEST.write_text(text, encoding="utf-8")
-
-
 #: The commands that build extensions; metadata-only runs of this file (egg_info, the build
 #: backend's requirement queries) skip mypyc's type check and code generation.
 BUILDING = {"build", "build_ext", "bdist_wheel", "editable_wheel", "develop", "install"}
 
 
-def _remove_earlier_build() -> None:
-    """Delete compiled modules an earlier build left beside their sources (one that compiled more)."""
-    suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
-    package = ROOT / "screener"
-    for built in [*package.glob(f"*{suffix}"), *package.glob(f"*/*{suffix}")]:
-        if built.with_name(built.name.removesuffix(suffix) + ".py").is_file() or built.name.startswith("_compiled__mypyc"):
-            built.unlink()
+def _native():  # type: ignore[no-untyped-def]
+    """``screener/native.py`` loaded by path: the record's format and the scan for compiled modules, without importing the package."""
+    spec = importlib.util.spec_from_file_location("_screener_native", ROOT / "screener" / "native.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+def _remove_earlier_build(native) -> None:  # type: ignore[no-untyped-def]
+    """Delete the compiled modules an earlier build left beside their sources (one that compiled more), and its shared library."""
+    for path in native.built_beside_sources().values():
+        path.with_name(path.stem + native.EXTENSION).unlink()
+    for library in (ROOT / "screener").glob("_compiled__mypyc*"):
+        library.unlink()
 
 
 def _compiled_extensions() -> list[Extension]:
     if not BUILDING.intersection(sys.argv[1:]):
         return []
-    MANIFEST.unlink(missing_ok=True)
-    _remove_earlier_build()
+    native = _native()
+    native.MANIFEST.unlink(missing_ok=True)
+    _remove_earlier_build(native)
     reason = _why_not_compiled()
     if reason is not None:
         print(f"screener: stages not compiled ({reason}); the Python sources run instead", file=sys.stderr)
-        _write_manifest([], reason)
+        native.write_record([], reason)
         return []
     from mypyc.build import mypycify
 
@@ -94,7 +95,7 @@ def _compiled_extensions() -> list[Extension]:
     # installed, type-checks in seconds, and gives the same code wherever it runs.
     options = ["--config-file=", "--ignore-missing-imports", "--no-site-packages"]
     extensions = mypycify(options + sources, opt_level=OPT_LEVEL, separate=[(sources, GROUP)])
-    _write_manifest(sources)
+    native.write_record(sources)
     return extensions
 
 

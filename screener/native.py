@@ -22,6 +22,7 @@ from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 MANIFEST = PACKAGE_ROOT / "_compiled.json"
+EXTENSION = EXTENSION_SUFFIXES[0]
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class NativeState:
     """What ``guard()`` found: the modules built compiled, and whether they are in use."""
 
     modules: tuple[str, ...] = ()
-    stale: tuple[str, ...] = ()  # sources changed since the build
+    stale: tuple[str, ...] = ()  # changed since the build, or not in its record
 
     @property
     def active(self) -> bool:
@@ -51,11 +52,20 @@ def _module_name(source: Path) -> str:
     return source.relative_to(PACKAGE_ROOT.parent).with_suffix("").as_posix().replace("/", ".")
 
 
-def _built_on_disk() -> dict[str, Path]:
-    """Compiled modules beside a ``.py`` twin, by name (the C glyph loop has no twin, nor the shared library)."""
-    found = [*PACKAGE_ROOT.glob(f"*{_EXTENSION}"), *PACKAGE_ROOT.glob(f"*/*{_EXTENSION}")]  # the package is two levels deep
-    twins = (path.with_name(path.name.removesuffix(_EXTENSION) + ".py") for path in found)
-    return {_module_name(twin): twin for twin in twins if twin.is_file()}
+def built_beside_sources() -> dict[str, Path]:
+    """Compiled modules beside a ``.py`` twin, by name, each with the twin's path.
+
+    The C glyph loop has no twin, nor the shared library; ``setup.py`` deletes these before a
+    build, so none is left over from one that compiled more.
+    """
+    found = [*PACKAGE_ROOT.glob(f"*{EXTENSION}"), *PACKAGE_ROOT.glob(f"*/*{EXTENSION}")]  # the package is two levels deep
+    return {_module_name(twin): twin for twin in (path.with_name(path.name.removesuffix(EXTENSION) + ".py") for path in found) if twin.is_file()}
+
+
+def write_record(sources: list[str], declined: str | None = None) -> None:
+    """The record ``guard()`` checks, written by ``setup.py``: each compiled source (relative to the project) and its sha256."""
+    record = {source: hashlib.sha256((PACKAGE_ROOT.parent / source).read_bytes()).hexdigest() for source in sources}
+    MANIFEST.write_text(json.dumps({"sources": record, "declined": declined}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def _recorded() -> dict[Path, str]:
@@ -74,7 +84,7 @@ def _read_state() -> tuple[NativeState, dict[str, Path]]:
     name it: left by an earlier build that compiled more, or by one whose record is gone.
     """
     digests = _recorded()
-    sources = {_module_name(path): path for path in digests} | _built_on_disk()
+    sources = {_module_name(path): path for path in digests} | built_beside_sources()
     changed = {_module_name(path) for path, digest in digests.items() if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest}
     unrecorded = sources.keys() - {_module_name(path) for path in digests}
     return NativeState(tuple(sorted(sources)), tuple(sorted(changed | unrecorded))), sources
@@ -101,13 +111,3 @@ def guard() -> NativeState:
     return _STATE
 
 
-def native_modules() -> list[str]:
-    """The screener modules imported so far that run as native code (for the benchmark's record)."""
-    return sorted(
-        name
-        for name, module in list(sys.modules.items())
-        if name.startswith("screener.") and not name.endswith("__mypyc") and str(getattr(module, "__file__", "") or "").endswith(_EXTENSION)
-    )
-
-
-_EXTENSION = EXTENSION_SUFFIXES[0]

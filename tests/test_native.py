@@ -47,10 +47,17 @@ print(json.dumps({
     "package": screener.__file__,
     "stale": list(state.stale),
     "active": state.active,
-    "native": native.native_modules(),
+    "files": {name: str(getattr(module, "__file__", "") or "") for name, module in list(sys.modules.items()) if name.startswith("screener.")},
     "warnings": [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)],
 }))
 """
+
+
+def _native_modules(files: dict[str, str] | None = None) -> list[str]:
+    """The screener modules (of ``files``, name -> file; else imported here) that run as native code, the shared library aside."""
+    if files is None:
+        files = {name: str(getattr(module, "__file__", "") or "") for name, module in list(sys.modules.items()) if name.startswith("screener.")}
+    return sorted(name for name, file in files.items() if file.endswith(native.EXTENSION) and not name.endswith("__mypyc"))
 
 
 def _copy_package(tmp_path: Path) -> Path:
@@ -67,6 +74,7 @@ def _child(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def _report(site: Path) -> dict:
     report = json.loads(_child(site, "-c", _REPORT).stdout)
+    report["native"] = _native_modules(report.pop("files"))
     assert Path(report["package"]).resolve().parent == (site / "screener").resolve()  # the copy ran, not the checkout
     return report
 
@@ -77,8 +85,8 @@ def test_an_install_runs_the_stages_compiled():
     assert state.active and not state.stale
     import screener.layout.reading_order as reading_order
 
-    assert reading_order.__file__.endswith(native.EXTENSION_SUFFIXES[0])
-    assert "screener.layout.reading_order" in native.native_modules()
+    assert reading_order.__file__.endswith(native.EXTENSION)
+    assert "screener.layout.reading_order" in _native_modules()
 
 
 @needs_build
@@ -118,7 +126,7 @@ def test_a_build_without_its_record_is_not_run(tmp_path, damage):
 @needs_build
 def test_a_module_left_by_an_earlier_build_is_not_run(tmp_path):
     site = _copy_package(tmp_path)
-    suffix = native.EXTENSION_SUFFIXES[0]
+    suffix = native.EXTENSION
     # An earlier build compiled structure too; this one does not, and its shared library lacks it.
     shutil.copy(site / "screener" / "layout" / f"lines{suffix}", site / "screener" / "structure" / f"dates{suffix}")
     report = _report(site)
@@ -131,7 +139,7 @@ def test_a_module_left_by_an_earlier_build_is_not_run(tmp_path):
 def test_no_record_and_no_build_means_plain_python(tmp_path):
     site = _copy_package(tmp_path)
     (site / "screener" / native.MANIFEST.name).unlink(missing_ok=True)
-    for built in (site / "screener").rglob(f"*{native.EXTENSION_SUFFIXES[0]}"):
+    for built in (site / "screener").rglob(f"*{native.EXTENSION}"):
         built.unlink()
     report = _report(site)
     assert (report["stale"], report["active"], report["native"], report["warnings"]) == ([], False, [], [])
@@ -146,7 +154,7 @@ def _outputs(folder: Path) -> dict[str, bytes]:
 def test_compiled_and_python_stages_write_the_same_outputs(tmp_path):
     site = _copy_package(tmp_path / "site")
     (site / "screener" / native.MANIFEST.name).unlink()
-    for built in (site / "screener").rglob(f"*{native.EXTENSION_SUFFIXES[0]}"):
+    for built in (site / "screener").rglob(f"*{native.EXTENSION}"):
         if not built.name.startswith("_glyphs"):
             built.unlink()  # every stage of the copy runs as Python; the PDFium glyph loop is the same in both
     assert not any(name.startswith(STAGES) for name in _report(site)["native"])
