@@ -23,14 +23,16 @@ from pathlib import Path
 PACKAGE_ROOT = Path(__file__).resolve().parent
 MANIFEST = PACKAGE_ROOT / "_compiled.json"
 EXTENSION = EXTENSION_SUFFIXES[0]
+#: The stem of the shared library the compiled modules' code lives in (each module is a small shim into it).
+LIBRARY = "_compiled__mypyc"
 
 
 @dataclass(frozen=True)
 class NativeState:
     """What ``guard()`` found: the modules built compiled, and whether they are in use."""
 
-    modules: tuple[str, ...] = ()
-    stale: tuple[str, ...] = ()  # changed since the build, or not in its record
+    modules: tuple[str, ...] = ()  # built beside their sources
+    stale: tuple[str, ...] = ()  # changed since the build, not in its record, or part of an incomplete build
 
     @property
     def active(self) -> bool:
@@ -77,17 +79,28 @@ def _recorded() -> dict[Path, str]:
         return {}
 
 
+def _library_built() -> bool:
+    return any(PACKAGE_ROOT.glob(f"{LIBRARY}*{EXTENSION}"))
+
+
 def _read_state() -> tuple[NativeState, dict[str, Path]]:
     """The compiled modules by name, with their sources, and those that cannot be trusted.
 
     A module is untrusted when its source changed since the build, or when the record does not
-    name it: left by an earlier build that compiled more, or by one whose record is gone.
+    name it: left by an earlier build that compiled more, or by one whose record is gone. A build
+    that is incomplete (a recorded module or the shared library failed to compile, which the
+    build tolerates) is untrusted whole. Nothing built at all is plain Python, not a fault.
     """
     digests = _recorded()
-    sources = {_module_name(path): path for path in digests} | built_beside_sources()
+    recorded = {_module_name(path): path for path in digests}
+    built = built_beside_sources()
+    sources = recorded | built
+    if not built:
+        return NativeState(), sources
     changed = {_module_name(path) for path, digest in digests.items() if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest}
-    unrecorded = sources.keys() - {_module_name(path) for path in digests}
-    return NativeState(tuple(sorted(sources)), tuple(sorted(changed | unrecorded))), sources
+    unrecorded = built.keys() - recorded.keys()
+    incomplete = set(built) if recorded.keys() - built.keys() or not _library_built() else set()
+    return NativeState(tuple(sorted(built)), tuple(sorted(changed | unrecorded | incomplete))), sources
 
 
 _STATE: NativeState | None = None
