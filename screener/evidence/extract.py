@@ -85,9 +85,10 @@ class _Tokens:
     lowers: list[int]
 
     @classmethod
-    def of(cls, doc: Doc) -> _Tokens:
+    def of(cls, doc: Doc, text: str) -> _Tokens:
+        """``text`` is what ``doc`` was made from: ``Doc.text`` would join it again from a Token per word."""
         starts, lengths, spaces, lowers = doc.to_array([IDX, LENGTH, IS_SPACE, LOWER]).T.tolist() if len(doc) else ([], [], [], [])
-        return cls(doc.text, starts, [start + length for start, length in zip(starts, lengths, strict=True)], spaces, lowers)
+        return cls(text, starts, [start + length for start, length in zip(starts, lengths, strict=True)], spaces, lowers)
 
     def span(self, start: int, end: int) -> str:
         """``doc[start:end].text``."""
@@ -238,8 +239,9 @@ class EvidenceExtractor:
         for unit in units:
             starts.append(offset)
             offset += len(unit.text) + len(UNIT_SEPARATOR)
-        doc = self.x.nlp.make_doc(UNIT_SEPARATOR.join(u.text for u in units))
-        tokens = _Tokens.of(doc)
+        text = UNIT_SEPARATOR.join(u.text for u in units)
+        doc = self.x.nlp.make_doc(text)
+        tokens = _Tokens.of(doc, text)
         items = []
         for index, (unit, matches) in enumerate(zip(units, self._match(doc, tokens, starts, units), strict=True)):
             item = self._item(unit, matches, doc, tokens, starts[index])

@@ -116,9 +116,21 @@ def _no_text_reason(pages: list[PageWords], truncated: bool) -> str:
     return "the PDF has no text"
 
 
+def _enough_wordlike(words: list[str]) -> int:
+    """How many of ``words`` are word-like, counted only until there are enough to pass (most of a real resume is)."""
+    enough = max(1.0, MIN_WORDLIKE_SHARE * len(words))
+    wordlike = 0
+    for word in words:
+        if _wordlike(word):
+            wordlike += 1
+            if wordlike >= enough:
+                break
+    return wordlike
+
+
 def _check_text(pages: list[PageWords], truncated: bool = False) -> None:
     words = [w.text for p in pages for w in p.words]
-    wordlike = sum(1 for w in words if _wordlike(w))
+    wordlike = _enough_wordlike(words)
     if not words or wordlike == 0:
         raise DocumentError(Status.NO_TEXT, _no_text_reason(pages, truncated))
     if wordlike / len(words) < MIN_WORDLIKE_SHARE:
