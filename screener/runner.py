@@ -22,7 +22,7 @@ from screener.collector import tuned_for_screening
 from screener.discover import Discovery
 from screener.document import Status
 from screener.fingerprint import code_digest, file_sha256
-from screener.outputs import OutputWriter, holds, write_files
+from screener.outputs import OutputWriter, holds, import_pandas_meanwhile, write_files
 from screener.parallel import WorkerPool
 from screener.progress import Progress
 from screener.read_ahead import ReadAhead
@@ -229,6 +229,7 @@ def _run_local(
     pool = WorkerPool(
         screen_in_worker, _failure(settings), workers=workers, initializer=init_worker, initargs=(settings,), memory_mb=settings.limits.max_memory_mb
     )
+    ranking_ahead = settings.out_dir is not None
     with pool:
         for task in tasks:
             if not pool.started:
@@ -236,8 +237,12 @@ def _run_local(
                 install(local)
                 if read_ahead is not None:
                     read_ahead.stop()  # the workers take every core from here on
-            for done_task, outcome in pool.submit(task, timeout=hard_limit(settings, task)):
+            finished = pool.submit(task, timeout=hard_limit(settings, task))
+            for done_task, outcome in finished:
                 accept(done_task, outcome)
+            if finished and ranking_ahead:
+                ranking_ahead = False
+                import_pandas_meanwhile()  # the workers are forked and screening: the ranking's pandas meanwhile
         for done_task, outcome in pool.drain():
             accept(done_task, outcome)
     return workers

@@ -195,3 +195,32 @@ def test_when_the_same_resume_is_laid_out_differently_then_fits_stay_within_two_
     assert len(run.results) == 5
     assert max(ai) - min(ai) <= LAYOUT_TOLERANCE and max(ml) - min(ml) <= LAYOUT_TOLERANCE
     assert len({r.scores.recommended_role for r in run.results}) == 1
+
+
+_PANDAS_PROBE = """
+import sys
+from pathlib import Path
+import screener
+from screener import outputs
+seen = []
+finish = outputs.OutputWriter.finish
+def probed(self, *args, **kwargs):
+    seen.append("pandas" in sys.modules)  # before the ranking imports it itself
+    return finish(self, *args, **kwargs)
+outputs.OutputWriter.finish = probed
+screener.screen(Path(sys.argv[1]), workers=2, cache_dir=Path(sys.argv[2]), out_dir=Path(sys.argv[3]))
+print(seen[0], "pandas" in sys.modules)
+"""
+
+
+def test_when_workers_screen_then_pandas_is_imported_meanwhile_and_a_warm_rerun_never_imports_it(tmp_path):
+    # The ranking's pandas is imported on a thread while the workers run, so it is there before the
+    # ranking is written; a re-run that takes everything from the cache never imports it.
+    import subprocess
+
+    folder = REPO / "samples" / "resumes"
+    args = [sys.executable, "-c", _PANDAS_PROBE, str(folder), str(tmp_path / "cache"), str(tmp_path / "out")]
+    cold = subprocess.run(args, capture_output=True, text=True, timeout=300, check=True)
+    assert cold.stdout.split() == ["True", "True"]
+    warm = subprocess.run(args, capture_output=True, text=True, timeout=300, check=True)
+    assert warm.stdout.split() == ["False", "False"]
