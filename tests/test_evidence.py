@@ -135,3 +135,55 @@ def test_when_a_resume_is_explained_then_items_carry_their_entry_and_dates(extra
     work = [i for i in evidence if i.section is SectionKind.EXPERIENCE]
     assert work and all(i.entry is not None and i.entry.dates is not None for i in work)
     assert {i.strength for i in evidence if i.section is SectionKind.SKILLS} == {"listed"}
+
+
+#: Units in which the bundled token patterns match (GPT model numbers, F1 with a score, @k ranking and detection metrics).
+PATTERN_TEXTS = [
+    "Shipped GPT-4o and gpt4.1 summaries to production for 2M users.",
+    "Raised F1 from 0.81 to 0.93 on the fraud model and deployed it.",
+    "Improved NDCG@10 by 12% and mAP@50 to 0.61, then shipped both models.",
+    "Python, SQL, Kafka, Kubernetes",
+    "Wrote the F1 visa paperwork guide.",
+]
+
+
+def _evidence_json(extractor, texts):
+    return [item.model_dump_json() for item in extractor.units(text_units(texts))]
+
+
+def test_when_patterns_scan_only_the_units_a_match_can_start_in_then_the_evidence_is_the_whole_docs(extractor, vocab):
+    import dataclasses
+
+    whole = EvidenceExtractor(dataclasses.replace(extractor.x, pattern_starts=None))
+    assert extractor.x.pattern_starts  # the bundled patterns all open on a compiled predicate
+    texts = PATTERN_TEXTS + [" ".join(PATTERN_TEXTS)]
+    found = _evidence_json(extractor, texts)
+    assert found == _evidence_json(whole, texts)
+    assert sum('"rule":"pattern"' in item for item in found) >= 4
+    for path in sorted((REPO / "samples" / "resumes").rglob("*.pdf"))[:6]:
+        doc = read_document(path, vocab)
+        assert [i.model_dump_json() for i in extractor.document(doc)] == [i.model_dump_json() for i in whole.document(doc)]
+
+
+def _patterned(tmp_path, pattern: str) -> EvidenceExtractor:
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(
+        "remove: [openai_api, f1_score, detection_metrics, ranking_metrics]\n"
+        f"skills:\n  - {{id: zz_tool, label: Zz, role: ai, pillars: [retrieval], kind: tool, aliases: [Zzyzx], patterns: [{pattern}]}}\n",
+        encoding="utf-8",
+    )
+    return EvidenceExtractor(build_extractor(load_taxonomy([extra])))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "starts"),
+    [
+        ('[{LOWER: {REGEX: "^zz[0-9]+$"}}]', 1),  # one flag: spaCy hands it back as a flat array
+        ('[{LOWER: the, OP: "?"}, {LOWER: {REGEX: "^zz[0-9]+$"}}]', None),  # may start on any word
+    ],
+)
+def test_when_a_pattern_is_added_as_data_then_it_is_found_however_it_starts(tmp_path, pattern, starts):
+    patterned = _patterned(tmp_path, pattern)
+    assert (patterned.x.pattern_starts if starts is None else len(patterned.x.pattern_starts)) == starts
+    item = one(patterned, "Deployed the zz9 retrieval service to production for 3 teams.")
+    assert [s.id for s in item.skills] == ["zz_tool"] and item.skills[0].rule == "pattern"

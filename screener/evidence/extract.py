@@ -8,10 +8,12 @@ over it; matches are then handed back to the unit they fall in.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+import numpy
 from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER
 from spacy.tokens import Doc
 
@@ -200,13 +202,16 @@ class EvidenceExtractor:
             per_unit[index].hi = i + 1
         unit_first_token = [m.lo for m in per_unit]
         skills = self.x.taxonomy.skills
-        for matcher, rule in ((self.x.skills_lower, "alias"), (self.x.skills_exact, "alias"), (self.x.skill_patterns, "pattern")):
+        for matcher, rule in ((self.x.skills_lower, "alias"), (self.x.skills_exact, "alias")):
             if len(matcher) == 0:
                 continue
             for match_id, start, end in matcher(doc):
                 unit = token_unit[start]
                 if unit >= 0 and token_unit[end - 1] == unit:
                     per_unit[unit].mentions.append(_Mention(skills[self.vocab_strings[match_id]], start, end, rule))
+        if len(self.x.skill_patterns):
+            for match_id, start, end in self._pattern_matches(doc, token_unit):
+                per_unit[token_unit[start]].mentions.append(_Mention(skills[self.vocab_strings[match_id]], start, end, "pattern"))
         for match_id, start, end in self.x.signals(doc):
             unit = token_unit[start]
             kind = self.vocab_strings[match_id]
@@ -225,6 +230,26 @@ class EvidenceExtractor:
                 matches.quantities.add(label)
                 matches.quantity_spans.append((label, matches.lo + start, matches.lo + end))
         return per_unit
+
+    def _pattern_matches(self, doc: Doc, token_unit: list[int]) -> Iterator[tuple[int, int, int]]:
+        """The skill patterns' matches that lie within one unit, scanning only the units a match can start in.
+
+        A match is kept only inside one unit, so matching each unit's own
+        tokens (spaces included) finds exactly what matching the whole Doc
+        would keep.
+        """
+        starts = self.x.pattern_starts
+        if starts is None:
+            for match_id, start, end in self.x.skill_patterns(doc):
+                if token_unit[start] >= 0 and token_unit[end - 1] == token_unit[start]:
+                    yield match_id, start, end
+            return
+        flagged = doc.to_array(list(starts)).reshape(len(doc), len(starts))  # one flag comes back as a flat array
+        words = numpy.flatnonzero(flagged.any(axis=1)).tolist()
+        for unit in sorted({token_unit[i] for i in words} - {-1}):
+            lo, hi = bisect_left(token_unit, unit), bisect_right(token_unit, unit)
+            for match_id, start, end in self.x.skill_patterns(doc[lo:hi]):
+                yield match_id, lo + start, lo + end
 
     def document(self, document: Document) -> list[EvidenceItem]:
         return self.units(document_units(document))

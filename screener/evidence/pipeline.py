@@ -99,6 +99,7 @@ class Extractor:
     skills_lower: PhraseMatcher
     skills_exact: PhraseMatcher
     skill_patterns: Matcher
+    pattern_starts: tuple[int, ...] | None  # lexeme flags one of which every pattern match starts on; None: any word
     signals: PhraseMatcher
     quantities: Matcher
     ambiguous: dict[str, set[str]]  # skill id -> normalised aliases that need context
@@ -110,6 +111,24 @@ class Extractor:
     irregular_past: frozenset[str]
 
 
+def start_flags(patterns: list[list[dict]]) -> tuple[int, ...] | None:
+    """Lexeme flags one of which the first word of every match of ``patterns`` has; None when some pattern may start on any word.
+
+    spaCy's Matcher costs per word of what it scans (it makes a Python Token for
+    each), whatever the patterns; where every pattern opens with a compiled
+    predicate (``FlagCompiler``) that a word must meet, only the units holding
+    such a word need scanning.
+    """
+    starts = []
+    for pattern in patterns:
+        first = pattern[0] if pattern else {}
+        flags = [key for key, value in first.items() if isinstance(key, int) and value is True]
+        if not flags or first.get("OP", "+") != "+":  # optional, repeated-from-zero or negated: it may start anywhere
+            return None
+        starts.append(flags[0])
+    return tuple(sorted(set(starts)))
+
+
 def build_extractor(taxonomy: Taxonomy) -> Extractor:
     """Compile the pipeline and matchers for ``taxonomy`` (~tens of ms)."""
     nlp = spacy.blank("en")
@@ -119,6 +138,7 @@ def build_extractor(taxonomy: Taxonomy) -> Extractor:
     # Patterns are validated as written when the taxonomy loads; compiled to flags they no longer fit spaCy's schema.
     skill_patterns = Matcher(nlp.vocab, validate=False)
     flags = FlagCompiler(nlp.vocab)
+    compiled_patterns: list[list[dict]] = []
     owners = taxonomy.alias_owner
     ambiguous: dict[str, set[str]] = {}
     exact_aliases: dict[str, set[str]] = {}
@@ -143,7 +163,9 @@ def build_extractor(taxonomy: Taxonomy) -> Extractor:
         if lower_forms:
             skills_lower.add(skill.id, [make(f) for f in sorted(lower_forms)])
         if skill.patterns:
-            skill_patterns.add(skill.id, flags.patterns(skill.patterns))
+            compiled = flags.patterns(skill.patterns)
+            skill_patterns.add(skill.id, compiled)
+            compiled_patterns += compiled
     lexicon = signal_lexicon(taxonomy)
     signals = PhraseMatcher(nlp.vocab, attr="LOWER")
     for kind, phrases in lexicon.phrases.items():
@@ -169,6 +191,7 @@ def build_extractor(taxonomy: Taxonomy) -> Extractor:
         skills_lower=skills_lower,
         skills_exact=skills_exact,
         skill_patterns=skill_patterns,
+        pattern_starts=start_flags(compiled_patterns),
         signals=signals,
         quantities=quantities,
         ambiguous=ambiguous,
