@@ -9,6 +9,7 @@ import pytest
 from screener.document import SectionKind
 from screener.evidence import EvidenceExtractor, build_extractor
 from screener.evidence.lexicon import inflect
+from screener.evidence.scope import MatchScope
 from screener.evidence.strength import grade
 from screener.evidence.units import text_units
 from screener.ingest.reader import read_document
@@ -151,11 +152,12 @@ def _evidence_json(extractor, texts):
     return [item.model_dump_json() for item in extractor.units(text_units(texts))]
 
 
-def test_when_patterns_scan_only_the_units_a_match_can_start_in_then_the_evidence_is_the_whole_docs(extractor, vocab):
+def test_when_patterns_scan_only_from_words_a_match_can_start_on_then_the_evidence_is_a_whole_scans(extractor, vocab):
     import dataclasses
 
-    whole = EvidenceExtractor(dataclasses.replace(extractor.x, pattern_starts=None))
-    assert extractor.x.pattern_starts  # the bundled patterns all open on a compiled predicate
+    every_word = MatchScope(starts=None, longest=None)
+    whole = EvidenceExtractor(dataclasses.replace(extractor.x, pattern_scope=every_word))
+    assert extractor.x.pattern_scope.starts  # the bundled patterns all open on a word with a lexeme flag
     texts = PATTERN_TEXTS + [" ".join(PATTERN_TEXTS)]
     found = _evidence_json(extractor, texts)
     assert found == _evidence_json(whole, texts)
@@ -184,6 +186,26 @@ def _patterned(tmp_path, pattern: str) -> EvidenceExtractor:
 )
 def test_when_a_pattern_is_added_as_data_then_it_is_found_however_it_starts(tmp_path, pattern, starts):
     patterned = _patterned(tmp_path, pattern)
-    assert (patterned.x.pattern_starts if starts is None else len(patterned.x.pattern_starts)) == starts
+    scope = patterned.x.pattern_scope
+    assert (scope.starts if starts is None else len(scope.starts)) == starts
     item = one(patterned, "Deployed the zz9 retrieval service to production for 3 teams.")
     assert [s.id for s in item.skills] == ["zz_tool"] and item.skills[0].rule == "pattern"
+
+
+@pytest.mark.parametrize(
+    ("patterns", "starts", "longest"),
+    [
+        ([[{30: True}], [{31: True}, {"LOWER": "x", "OP": "?"}]], (30, 31), 2),
+        ([[{"LIKE_NUM": True}, {"ORTH": "%"}]], "LIKE_NUM", 2),  # spaCy's own lexeme flags count too
+        ([[{30: True}, {"LOWER": "x", "OP": "*"}]], (30,), None),  # may run on
+        ([[{30: True}], [{"LOWER": "x"}]], None, 1),  # a word without a flag may start one
+        ([[{30: True, "OP": "?"}, {31: True}]], None, 2),  # optional first word
+        ([[{30: True, "OP": "!"}]], None, 1),  # negated first word
+    ],
+)
+def test_when_a_scope_is_read_off_patterns_then_it_names_where_a_match_can_start_and_how_long_it_runs(patterns, starts, longest):
+    from spacy.attrs import IDS
+
+    scope = MatchScope.of(patterns)
+    assert scope.starts == ((IDS[starts],) if isinstance(starts, str) else starts)
+    assert scope.longest == longest

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-import numpy
 from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER
 from spacy.tokens import Doc
 
@@ -232,24 +231,21 @@ class EvidenceExtractor:
         return per_unit
 
     def _pattern_matches(self, doc: Doc, token_unit: list[int]) -> Iterator[tuple[int, int, int]]:
-        """The skill patterns' matches that lie within one unit, scanning only the units a match can start in.
+        """The skill patterns' matches that lie within one unit, scanning only from the words a match can start on.
 
-        A match is kept only inside one unit, so matching each unit's own
-        tokens (spaces included) finds exactly what matching the whole Doc
+        A match is kept only inside one unit, so matching within each unit's
+        own words (spaces included) finds exactly what a scan of the whole Doc
         would keep.
         """
-        starts = self.x.pattern_starts
-        if starts is None:
+        scope = self.x.pattern_scope
+        words = scope.start_words(doc)
+        if words is None:
             for match_id, start, end in self.x.skill_patterns(doc):
                 if token_unit[start] >= 0 and token_unit[end - 1] == token_unit[start]:
                     yield match_id, start, end
             return
-        flagged = doc.to_array(list(starts)).reshape(len(doc), len(starts))  # one flag comes back as a flat array
-        words = numpy.flatnonzero(flagged.any(axis=1)).tolist()
         for unit in sorted({token_unit[i] for i in words} - {-1}):
-            lo, hi = bisect_left(token_unit, unit), bisect_right(token_unit, unit)
-            for match_id, start, end in self.x.skill_patterns(doc[lo:hi]):
-                yield match_id, lo + start, lo + end
+            yield from scope.matches(self.x.skill_patterns, doc, bisect_left(token_unit, unit), bisect_right(token_unit, unit), words)
 
     def document(self, document: Document) -> list[EvidenceItem]:
         return self.units(document_units(document))

@@ -19,6 +19,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 
 from screener.evidence.flags import FlagCompiler
 from screener.evidence.lexicon import inflect
+from screener.evidence.scope import MatchScope
 from screener.taxonomy import Skill, Taxonomy, normalise_alias
 
 #: Quantity shapes, labelled by what they measure; durations and scales take their words from signals.yaml.
@@ -99,7 +100,7 @@ class Extractor:
     skills_lower: PhraseMatcher
     skills_exact: PhraseMatcher
     skill_patterns: Matcher
-    pattern_starts: tuple[int, ...] | None  # lexeme flags one of which every pattern match starts on; None: any word
+    pattern_scope: MatchScope  # where skill_patterns can match
     signals: PhraseMatcher
     quantities: Matcher
     ambiguous: dict[str, set[str]]  # skill id -> normalised aliases that need context
@@ -109,24 +110,6 @@ class Extractor:
     clause_breaks: frozenset[str]
     vague_forms: frozenset[str]  # every form of the vague verbs
     irregular_past: frozenset[str]
-
-
-def start_flags(patterns: list[list[dict]]) -> tuple[int, ...] | None:
-    """Lexeme flags one of which the first word of every match of ``patterns`` has; None when some pattern may start on any word.
-
-    spaCy's Matcher costs per word of what it scans (it makes a Python Token for
-    each), whatever the patterns; where every pattern opens with a compiled
-    predicate (``FlagCompiler``) that a word must meet, only the units holding
-    such a word need scanning.
-    """
-    starts = []
-    for pattern in patterns:
-        first = pattern[0] if pattern else {}
-        flags = [key for key, value in first.items() if isinstance(key, int) and value is True]
-        if not flags or first.get("OP", "+") != "+":  # optional, repeated-from-zero or negated: it may start anywhere
-            return None
-        starts.append(flags[0])
-    return tuple(sorted(set(starts)))
 
 
 def build_extractor(taxonomy: Taxonomy) -> Extractor:
@@ -191,7 +174,7 @@ def build_extractor(taxonomy: Taxonomy) -> Extractor:
         skills_lower=skills_lower,
         skills_exact=skills_exact,
         skill_patterns=skill_patterns,
-        pattern_starts=start_flags(compiled_patterns),
+        pattern_scope=MatchScope.of(compiled_patterns),
         signals=signals,
         quantities=quantities,
         ambiguous=ambiguous,
