@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -25,6 +26,11 @@ VOCABULARY_RESOURCE = "document.yaml"
 HEADING_ALTERNATIVES = (" / ", " | ", " – ", " - ")
 
 
+_HEADING_NUMBERING = re.compile(r"^[\s\d.)(\-–—•|/#:]+")
+_HEADING_PUNCTUATION = re.compile(r"[^\w\s'+-]")
+_LETTER_SPACED = re.compile(r"(?:\w )+\w")
+
+
 def normalise_heading(text: str) -> str:
     """Lower-case a heading and strip numbering, punctuation and spacing tricks.
 
@@ -32,12 +38,35 @@ def normalise_heading(text: str) -> str:
     comparable with the plain variants in the vocabulary.
     """
     text = unicodedata.normalize("NFKC", text).casefold().replace("&", " and ")
-    text = re.sub(r"^[\s\d.)(\-–—•|/#:]+", "", text)
-    text = re.sub(r"[^\w\s'+-]", " ", text)
+    text = _HEADING_NUMBERING.sub("", text)
+    text = _HEADING_PUNCTUATION.sub(" ", text)
     text = " ".join(text.split())
-    if re.fullmatch(r"(?:\w )+\w", text):  # letter-spaced: "e x p e r i e n c e"
+    if _LETTER_SPACED.fullmatch(text):  # letter-spaced: "e x p e r i e n c e"
         text = text.replace(" ", "")
     return text
+
+
+#: The words of a header piece, as the vocabulary's words are compared with them.
+_HEADER_WORD = re.compile(r"[\w.'’+-]+")
+
+
+@dataclass(frozen=True)
+class WordSet:
+    """Vocabulary words (matched as whole words of a text) and phrases (matched as part of it), read as one set lookup."""
+
+    words: frozenset[str]
+    phrases: tuple[str, ...]
+
+    @classmethod
+    def of(cls, entries: list[str]) -> WordSet:
+        return cls(frozenset(e for e in entries if " " not in e), tuple(e for e in entries if " " in e))
+
+    def found_in(self, text: str) -> bool:
+        """Whether ``text`` holds one of the words (a trailing full stop aside) or phrases, case aside."""
+        folded = text.casefold()
+        tokens = set(_HEADER_WORD.findall(folded))
+        tokens |= {t.strip(".") for t in tokens}
+        return not self.words.isdisjoint(tokens) or any(phrase in folded for phrase in self.phrases)
 
 
 class Vocabulary(BaseModel):
@@ -73,6 +102,18 @@ class Vocabulary(BaseModel):
                     raise ConfigError(f"{VOCABULARY_RESOURCE}: heading {variant!r} is listed under both {table[key].value} and {kind.value}")
                 table[key] = kind
         return table
+
+    @cached_property
+    def titles(self) -> WordSet:
+        return WordSet.of(self.title_words)
+
+    @cached_property
+    def degrees(self) -> WordSet:
+        return WordSet.of(self.degree_words)
+
+    @cached_property
+    def organisations(self) -> WordSet:
+        return WordSet.of(self.organisation_words)
 
     @cached_property
     def month_numbers(self) -> dict[str, int]:

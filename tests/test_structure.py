@@ -201,3 +201,19 @@ def test_when_a_label_line_introduces_bullets_then_it_is_not_a_header_field(voca
     ]
     entry = build(lines, vocab).section(SectionKind.EXPERIENCE).entries[0]
     assert (entry.title, entry.organisation, len(entry.bullets)) == ("ML Engineer", "Acme Corp", 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Senior Engineer", True),  # a word, case aside
+        ("Engineer.", True),  # a trailing full stop aside
+        ("Engineering", False),  # whole words only
+        ("Head of Data, Acme", True),  # a phrase, as part of the text
+        ("Data head, Acme", False),  # a phrase in its own order only
+    ],
+)
+def test_when_a_header_piece_is_looked_up_then_words_match_whole_and_phrases_inside(text, found):
+    from screener.vocabulary import WordSet
+
+    assert WordSet.of(["engineer", "head of data"]).found_in(text) is found

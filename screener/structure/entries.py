@@ -187,16 +187,10 @@ def _finish(draft: _Draft, vocab: Vocabulary) -> Entry:
     )
 
 
-def _has_word(piece: str, words: list[str]) -> bool:
-    tokens = set(re.findall(r"[\w.'’+-]+", piece.casefold()))
-    tokens |= {t.strip(".") for t in tokens}
-    return any(w in tokens or (" " in w and w in piece.casefold()) for w in words)
-
-
 def _is_location(piece: str, vocab: Vocabulary) -> bool:
     if not LOCATION.match(piece) or len(piece.split()) > MAX_LOCATION_WORDS:
         return False
-    return not any(_has_word(piece, words) for words in (vocab.title_words, vocab.organisation_words))
+    return not (vocab.titles.found_in(piece) or vocab.organisations.found_in(piece))
 
 
 def _pieces(header: str) -> list[str]:
@@ -244,9 +238,9 @@ def parse_header(header: str, vocab: Vocabulary) -> tuple[str | None, str | None
             location = next((p for p in pieces[1:] if _is_location(p, vocab)), None)
             if location:
                 pieces.remove(location)
-    title = next((p for p in pieces if _has_word(p, vocab.title_words) or _has_word(p, vocab.degree_words)), None)
+    title = next((p for p in pieces if vocab.titles.found_in(p) or vocab.degrees.found_in(p)), None)
     rest = [p for p in pieces if p is not title]
     if title is None and pieces:
         title, rest = pieces[0], pieces[1:]
-    organisation = next((p for p in rest if _has_word(p, vocab.organisation_words)), rest[0] if rest else None)
+    organisation = next((p for p in rest if vocab.organisations.found_in(p)), rest[0] if rest else None)
     return title, organisation, location, dates

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from screener.document import BoxRef
 
@@ -37,6 +38,6 @@ class SourceLine:
     def cells(self) -> list[str]:
         return [c.strip() for c in self.text.split(CELL_SEPARATOR) if c.strip()]
 
-    @property
-    def plain(self) -> str:
+    @cached_property
+    def plain(self) -> str:  # read several times per line by the heading and block rules
         return " ".join(self.text.replace(CELL_SEPARATOR, " ").split())
