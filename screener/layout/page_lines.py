@@ -8,7 +8,7 @@ still tell the title from the date.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from screener.document import BoxRef
 from screener.ingest.words import PageWords
@@ -42,15 +42,32 @@ def _rows(segments: list[Segment]) -> list[list[Segment]]:
     return rows
 
 
-def _line(row: list[Segment], page: int, column: int, column_x0: float) -> SourceLine:
-    words = [w for seg in row for w in seg.words]
+@dataclass
+class _Row:
+    """A printed row on its way to a :class:`SourceLine`, whose paragraph and wrap marks need its neighbours.
+
+    Frozen ``SourceLine`` objects are made once, with every mark known: copying one to set a mark
+    (``dataclasses.replace``) cost more than making it.
+    """
+
+    text: str
+    size: float
+    bold: bool
+    box: BoxRef
+    indent: float
+    new_block: bool = False
+    wrapped: bool = False
+
+
+def _row(segments: list[Segment], page: int, column_x0: float) -> _Row:
+    words = [w for seg in segments for w in seg.words]
     letters = [w for w in words if any(map(str.isalpha, w.text))]
     sizes = sorted(w.size for w in words)
-    box = BoxRef(page=page, x0=min(s.x0 for s in row), top=min(s.top for s in row), x1=max(s.x1 for s in row), bottom=max(s.bottom for s in row))
-    return SourceLine(
-        text=CELL_SEPARATOR.join(seg.text for seg in row),
-        page=page,
-        column=column,
+    box = BoxRef(
+        page=page, x0=min(s.x0 for s in segments), top=min(s.top for s in segments), x1=max(s.x1 for s in segments), bottom=max(s.bottom for s in segments)
+    )
+    return _Row(
+        text=CELL_SEPARATOR.join(seg.text for seg in segments),
         size=sizes[len(sizes) // 2],
         bold=bool(letters) and sum(1 for w in letters if w.bold) * 2 > len(letters),
         box=box,
@@ -58,38 +75,40 @@ def _line(row: list[Segment], page: int, column: int, column_x0: float) -> Sourc
     )
 
 
-def _breaks_paragraph(previous: SourceLine, line: SourceLine) -> bool:
-    assert previous.box is not None and line.box is not None
+def _breaks_paragraph(previous: _Row, row: _Row) -> bool:
     height = max(previous.box.bottom - previous.box.top, 1.0)
-    gap = line.box.top - previous.box.bottom
-    sizes = sorted((previous.size or 1.0, line.size or 1.0))
+    gap = row.box.top - previous.box.bottom
+    sizes = sorted((previous.size or 1.0, row.size or 1.0))
     return gap > PARAGRAPH_GAP * height or gap < -height or sizes[1] / sizes[0] > SIZE_CHANGE
 
 
-def _wraps_into(line: SourceLine, following: SourceLine, first_word: Segment, right_edge: float) -> bool:
+def _wraps_into(row: _Row, following: _Row, first_word: Segment, right_edge: float) -> bool:
     """True when the next line's first word would not have fitted at the end of this one."""
-    if following.new_block or CELL_SEPARATOR in line.text or line.box is None:
+    if following.new_block or CELL_SEPARATOR in row.text:
         return False
-    if following.bold != line.bold or abs(following.size - line.size) > 0.5:
+    if following.bold != row.bold or abs(following.size - row.size) > 0.5:
         return False  # a run-on line keeps its typeface
     word_width = first_word.words[0].x1 - first_word.words[0].x0
-    return line.box.x1 + word_width + WRAP_SLACK_EM * max(line.size, 1.0) >= right_edge
+    return row.box.x1 + word_width + WRAP_SLACK_EM * max(row.size, 1.0) >= right_edge
 
 
 def _column_lines(column: Column, page: int, index: int) -> list[SourceLine]:
     column_x0 = min(s.x0 for s in column.segments)
     right_edge = max(s.x1 for s in column.segments)
-    rows = _rows(column.segments)
-    lines: list[SourceLine] = []
-    for row in rows:
-        line = _line(row, page, index, column_x0)
-        if not lines or _breaks_paragraph(lines[-1], line):
-            line = replace(line, new_block=True)  # only then: a frozen dataclass's copy costs more than the rest of the line
-        lines.append(line)
-    for position in range(len(lines) - 1):
-        if _wraps_into(lines[position], lines[position + 1], rows[position + 1][0], right_edge):
-            lines[position] = replace(lines[position], wrapped=True)
-    return lines
+    segment_rows = _rows(column.segments)
+    rows: list[_Row] = []
+    for segments in segment_rows:
+        row = _row(segments, page, column_x0)
+        row.new_block = not rows or _breaks_paragraph(rows[-1], row)
+        rows.append(row)
+    for position in range(len(rows) - 1):
+        rows[position].wrapped = _wraps_into(rows[position], rows[position + 1], segment_rows[position + 1][0], right_edge)
+    return [
+        SourceLine(
+            text=r.text, page=page, column=index, size=r.size, bold=r.bold, box=r.box, indent=r.indent, new_block=r.new_block, wrapped=r.wrapped
+        )
+        for r in rows
+    ]
 
 
 def page_lines(page: PageWords, first_column: int = 0) -> PageLayout:
