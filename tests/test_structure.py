@@ -217,3 +217,19 @@ def test_when_a_header_piece_is_looked_up_then_words_match_whole_and_phrases_ins
     from screener.vocabulary import WordSet
 
     assert WordSet.of(["engineer", "head of data"]).found_in(text) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "urls"),
+    [
+        ("Demo at https://localhost:8080 for the team", ["https://localhost:8080"]),
+        ("See WWW.Example.COM.", ["https://WWW.Example.COM"]),
+        ("Code: github.com/ada/rag-service, talk below", ["https://github.com/ada/rag-service"]),
+        ("Shipped the retrieval service to 2M users.", []),  # no "/" and no "www.": the pattern is never run
+        ("Write to ada@example.com", ["mailto:ada@example.com"]),
+    ],
+)
+def test_when_a_line_prints_a_link_then_it_is_found_in_every_form(text, urls, vocab):
+    from screener.structure.links import links_in_text
+
+    assert [link.url for link in links_in_text(text, 1, vocab)] == urls

@@ -51,13 +51,18 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def _may_hold_url(text: str) -> bool:
+    """Whether URL_IN_TEXT can match at all: each of its forms holds a "/" or "www."; most lines of a resume hold neither."""
+    return "/" in text or "www." in text.casefold()
+
+
 def links_in_text(text: str, page: int | None, vocab: Vocabulary) -> list[Link]:
     links = []
-    for match in URL_IN_TEXT.finditer(text):
+    for match in URL_IN_TEXT.finditer(text) if _may_hold_url(text) else ():
         raw = match.group(0).rstrip(TRAILING_PUNCTUATION)
         url = normalise_url(raw)
         links.append(Link(url=url, kind=classify(url, vocab), text=raw, page=page, source="text"))
-    for match in EMAIL_IN_TEXT.finditer(text):
+    for match in EMAIL_IN_TEXT.finditer(text) if "@" in text else ():
         links.append(Link(url="mailto:" + match.group(0), kind=LinkKind.EMAIL, text=match.group(0), page=page, source="text"))
     return links
 
