@@ -104,13 +104,12 @@ def page_reasons(page: PageWords) -> list[str | None]:
     tiny = (size > 0) & (size <= TINY_SIZE)
     backgrounds = _backgrounds(page, cx, cy, size)
     reasons: list[str | None] = []
-    for index, word in enumerate(words):
-        background = backgrounds[index]
+    for word, background, outside, small in zip(words, backgrounds, off_page.tolist(), tiny.tolist(), strict=True):  # plain bools: no numpy scalar per word
         if word.concealed:
             reasons.append("concealed")
-        elif off_page[index]:
+        elif outside:
             reasons.append("off_page")
-        elif tiny[index]:
+        elif small:
             reasons.append("tiny")
         elif word.color is not None and background is not None and contrast(word.color, background) <= MIN_CONTRAST:
             reasons.append("background")
