@@ -60,10 +60,8 @@ class MatchScope:
         flagged = doc.to_array(list(self.starts)).reshape(len(doc), len(self.starts))  # one flag comes back as a flat array
         return numpy.flatnonzero(flagged.any(axis=1)).tolist()
 
-    def matches(self, matcher: Matcher, doc: Doc, lo: int, hi: int, words: list[int] | None) -> list[tuple[int, int, int]]:
-        """``matcher``'s matches inside ``doc[lo:hi]``, in ``doc``'s word offsets; ``words`` are :meth:`start_words`."""
-        if words is None:
-            return [(match_id, lo + start, lo + end) for match_id, start, end in matcher(doc[lo:hi])]
+    def matches(self, matcher: Matcher, doc: Doc, lo: int, hi: int, words: list[int]) -> list[tuple[int, int, int]]:
+        """``matcher``'s matches inside ``doc[lo:hi]``, in ``doc``'s word offsets; ``words`` are :meth:`start_words` (not None)."""
         found = []
         for word in words[bisect_left(words, lo) : bisect_left(words, hi)]:
             end = hi if self.longest is None else min(hi, word + self.longest)
