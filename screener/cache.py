@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import sqlite3
 import sys
 import threading
@@ -40,10 +41,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from hashlib import sha256
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import VERSION as PYDANTIC_VERSION
 
 from screener.errors import ScreenerError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CACHE_SCHEMA_VERSION = 1
 DB_NAME = "screener-cache.sqlite3"
@@ -95,6 +100,29 @@ def default_cache_dir() -> Path:
     if sys.platform == "darwin":
         return Path.home() / "Library" / "Caches" / "screener"
     return Path.home() / ".cache" / "screener"
+
+
+#: What a pickled payload must have been written by to be read back: the pydantic models' library and the
+#: interpreter. Pickles hold those libraries' internal state, so any other writer's pickle is a miss.
+_PICKLED_BY = (PYDANTIC_VERSION, sys.version_info[:2])
+
+
+def pickled(value: object) -> bytes:
+    """``value`` as a payload: a pickle (shared objects stored once), tagged with what wrote it."""
+    return pickle.dumps((_PICKLED_BY, value), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpickled(stored: bytes, kind: type[T]) -> T | None:
+    """The ``kind`` a :func:`pickled` payload holds; None (a miss) for damage, another writer's pickle or another type.
+
+    Only this program writes these, into the user's own ``0700`` cache directory; the texts of a
+    resume inside a pickle are data, never opcodes.
+    """
+    try:
+        written_by, value = pickle.loads(stored)  # noqa: S301 - see above
+    except Exception:  # noqa: BLE001 - damage of any kind is a miss
+        return None
+    return value if written_by == _PICKLED_BY and isinstance(value, kind) else None
 
 
 def cache_key(*parts: str) -> str:

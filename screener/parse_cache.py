@@ -10,12 +10,9 @@ taxonomy re-extracts evidence from stored documents without parsing again.
 from __future__ import annotations
 
 import json
-import pickle
 from pathlib import Path
 
-from pydantic import VERSION as PYDANTIC_VERSION
-
-from screener.cache import Cache, cache_key
+from screener.cache import Cache, cache_key, pickled, unpickled
 from screener.document import Document, Status
 from screener.errors import DocumentError
 from screener.fingerprint import PARSE_CODE, code_digest, vocabulary_digest
@@ -28,25 +25,7 @@ CACHEABLE_FAILURES = frozenset({Status.NO_TEXT, Status.ENCRYPTED, Status.CORRUPT
 
 
 def document_key(engine: str, limits: Limits, sha256: str) -> str:
-    # pydantic's version too: a document is stored as a pickle of its models (see _pack).
-    return cache_key(
-        "document", code_digest(PARSE_CODE), PYDANTIC_VERSION, vocabulary_digest(), engine, str(limits.max_pages), str(limits.max_bytes), sha256
-    )
-
-
-def _pack(doc: Document) -> bytes:
-    """A document as stored: pickled, because its lines are shared by its blocks and sections, which pickle writes
-    once and JSON three times; it reads back in about a third of the time (what a run pays for every document the
-    read-ahead parsed, and a re-run after a taxonomy change for every document)."""
-    return pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _unpack(stored: bytes) -> Document | None:
-    try:
-        doc = pickle.loads(stored)  # noqa: S301 - written by this program into the user's private cache (0700)
-    except Exception:  # noqa: BLE001 - damage of any kind is a miss
-        return None
-    return doc if isinstance(doc, Document) else None
+    return cache_key("document", code_digest(PARSE_CODE), vocabulary_digest(), engine, str(limits.max_pages), str(limits.max_bytes), sha256)
 
 
 def stored_document(cache: Cache | None, key: str, relative: str) -> Document | DocumentError | None:
@@ -55,7 +34,9 @@ def stored_document(cache: Cache | None, key: str, relative: str) -> Document | 
     if stored is None:
         return None
     if not stored.startswith(b"{"):
-        doc = _unpack(stored)
+        # Pickled (cache.pickled): a document's lines are shared by its blocks and sections, which a pickle keeps
+        # once and JSON would write three times, so it reads back in about a third of the time.
+        doc = unpickled(stored, Document)
         return doc.model_copy(update={"source": relative}) if doc is not None else None  # damaged: parse again
     try:
         failure = json.loads(stored)["failure"]
@@ -86,5 +67,5 @@ def parse_into_cache(
             cache.put("document", key, json.dumps({"failure": {"status": exc.status.value, "message": exc.message}}).encode())
         return exc
     if cache:
-        cache.put("document", key, _pack(doc))
+        cache.put("document", key, pickled(doc))
     return doc

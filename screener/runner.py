@@ -11,13 +11,12 @@ outputs are named by candidate and the ranking is sorted at the end.
 
 from __future__ import annotations
 
-import pickle
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from screener.cache import Cache, cache_key
+from screener.cache import Cache, cache_key, pickled, unpickled
 from screener.collector import tuned_for_screening
 from screener.discover import Discovery
 from screener.document import Status
@@ -60,13 +59,11 @@ def load_taxonomy_cached(files: list[Path], cache: Cache | None) -> Taxonomy:
         return load_taxonomy(files)
     key = cache_key("taxonomy", code_digest(("taxonomy",)), sources_digest(files))
     stored = cache.get("taxonomy", key)
-    if stored is not None:
-        try:
-            return pickle.loads(stored)  # noqa: S301 - written by this program into the user's private cache
-        except Exception:  # noqa: BLE001 - a stale pickle is a miss
-            pass
+    found = unpickled(stored, Taxonomy) if stored is not None else None
+    if found is not None:
+        return found
     taxonomy = load_taxonomy(files)
-    cache.put("taxonomy", key, pickle.dumps(taxonomy, protocol=pickle.HIGHEST_PROTOCOL))
+    cache.put("taxonomy", key, pickled(taxonomy))
     return taxonomy
 
 

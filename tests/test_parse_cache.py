@@ -59,3 +59,14 @@ def test_a_failure_the_same_bytes_would_meet_again_is_remembered(tmp_path, vocab
     assert isinstance(failed, DocumentError) and failed.status is Status.ENCRYPTED
     again = stored_document(cache, key, "locked.pdf")
     assert isinstance(again, DocumentError) and (again.status, again.message) == (failed.status, failed.message)
+
+
+def test_a_document_pickled_by_other_libraries_is_a_miss(tmp_path, vocab):
+    # A pickle holds pydantic's internal state: one written under another pydantic (or Python) is not trusted.
+    import pickle
+
+    cache = Cache(tmp_path / "cache")
+    key, parsed = _parse(cache, SAMPLE, vocab)
+    assert stored_document(cache, key, SAMPLE.name) is not None
+    cache.put("document", key, pickle.dumps((("1.0", (3, 0)), parsed)))
+    assert stored_document(cache, key, SAMPLE.name) is None
