@@ -27,8 +27,6 @@ ROOT = Path(__file__).resolve().parent
 #: The compiled modules, by package; a package's ``__init__`` and its pydantic models stay Python.
 COMPILED_PACKAGES = ("layout", "scoring")
 NOT_COMPILED = {"__init__.py", "model.py"}
-#: One shared library inside the package (a top-level one would be out of an editable install's reach).
-GROUP = "screener._compiled"
 #: -O1: the build takes two thirds of the time of -O3 and the stages run as fast; -O0 loses the gain (measured).
 OPT_LEVEL = "1"
 
@@ -95,7 +93,7 @@ def _compiled_extensions() -> list[Extension]:
     # installed, type-checks in seconds, and gives the same code wherever it runs.
     options = ["--config-file=", "--ignore-missing-imports", "--no-site-packages"]
     try:
-        extensions = mypycify(options + sources, opt_level=OPT_LEVEL, separate=[(sources, GROUP)])
+        extensions = mypycify(options + sources, opt_level=OPT_LEVEL, separate=[(sources, native.GROUP)])
     except SystemExit:  # mypyc reports what it cannot compile (printed above it) by exiting
         print("screener: stages not compiled (mypyc refused them, see above); the Python sources run instead", file=sys.stderr)
         native.write_record([], "mypyc refused the sources")

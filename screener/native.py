@@ -23,8 +23,10 @@ from pathlib import Path
 PACKAGE_ROOT = Path(__file__).resolve().parent
 MANIFEST = PACKAGE_ROOT / "_compiled.json"
 EXTENSION = EXTENSION_SUFFIXES[0]
-#: The stem of the shared library the compiled modules' code lives in (each module is a small shim into it).
-LIBRARY = "_compiled__mypyc"
+#: The group setup.py compiles the stages into: one shared library inside the package (each module is a small
+#: shim into it; a top-level library would be out of an editable install's reach), named by mypyc after the group.
+GROUP = "screener._compiled"
+LIBRARY = GROUP.rpartition(".")[2] + "__mypyc"
 
 
 @dataclass(frozen=True)
