@@ -53,7 +53,7 @@ T = TypeVar("T")
 CACHE_SCHEMA_VERSION = 1
 DB_NAME = "screener-cache.sqlite3"
 
-# Measured on real Document JSON (~42 KiB): level 1 writes fastest (~0.16 ms) and reads as fast as 3 (~0.08 ms);
+# Measured on Document JSON (~42 KiB; documents are pickled now, reports are still text): level 1 writes fastest (~0.16 ms) and reads as fast as 3 (~0.08 ms);
 # level 6 writes 2-3x slower for ~25% fewer bytes. Parsing the same file takes 5-110 ms.
 COMPRESS_LEVEL = 1
 BUSY_TIMEOUT_S = 30.0
