@@ -78,3 +78,23 @@ def test_bench_run_prints_the_table_and_writes_bench_json(tmp_path: Path) -> Non
     assert "| skipped" in out  # the naive rows, with --skip-naive
     judged = [line for line in out.splitlines() if line.rstrip().rstrip("|").rstrip().endswith(("| met", "| NOT met", "| n/a"))]
     assert len(judged) >= 7  # from cache, warm speed-up, cold/floor, naive/cold, dask/scale, worker RSS (cold and scale)
+
+
+def test_an_earlier_runs_outputs_are_moved_aside_then_deleted_after_the_timed_runs(tmp_path: Path) -> None:
+    """Deleting 1,500 files right before the cold run slowed its own file creations (see benchmarks/run.py)."""
+    spec = importlib.util.spec_from_file_location("bench_run", REPO / "benchmarks" / "run.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    out = tmp_path / "out"
+    (out / "candidates").mkdir(parents=True)
+    (out / "candidates" / "a.md").write_text("earlier run", encoding="utf-8")
+
+    bench.retire(out)
+    bench.retire(tmp_path / "never-made")  # nothing to move
+
+    assert not out.exists()
+    (kept,) = (tmp_path / "retired").iterdir()
+    assert kept.name.startswith("out-") and (kept / "candidates" / "a.md").read_text(encoding="utf-8") == "earlier run"
+    bench.purge_retired(tmp_path)
+    assert not (tmp_path / "retired").exists()
