@@ -11,7 +11,6 @@ outputs are named by candidate and the ranking is sorted at the end.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,7 +91,7 @@ def _from_cache(cache: Cache | None, task: CandidateTask, out_dir: Path) -> Cand
         if missing:
             files = unpack_files(stored, listing)
             write_files(out_dir, {name: files[name] for name in missing}, outcome.written)
-    except (ValueError, KeyError, TypeError, AttributeError, zlib.error):
+    except (ValueError, KeyError, TypeError, AttributeError):  # DamagedPayload is a ValueError
         return None
     return outcome
 

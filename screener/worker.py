@@ -95,7 +95,7 @@ def unpack_reports(stored: StoredPayload) -> tuple[CandidateOutcome, list[tuple[
 
     The files' bytes follow in ``stored`` (:func:`unpack_files`); a caller whose
     output folder already holds them by their digests never inflates them.
-    ValueError, KeyError or :class:`zlib.error` when the entry is damaged.
+    ValueError (:class:`~screener.cache.DamagedPayload` among them) or KeyError when the entry is damaged.
     """
     size = int.from_bytes(stored.read(4), "big")
     header = json.loads(stored.read(size))

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import screener.cache as cache_module
-from screener.cache import CACHE_SCHEMA_VERSION, DB_NAME, Cache, CacheInfo, CacheUnavailable, cache_key, default_cache_dir
+from screener.cache import CACHE_SCHEMA_VERSION, DB_NAME, Cache, CacheInfo, CacheUnavailable, DamagedPayload, cache_key, default_cache_dir
 from screener.errors import ScreenerError
 
 POSIX = os.name == "posix"
@@ -64,17 +64,42 @@ def test_an_opened_payload_reads_in_pieces_what_get_returns_whole(cache: Cache, 
 
 
 def test_an_opened_payload_cut_short_reads_its_start_and_fails_past_it(cache: Cache) -> None:
-    payload = os.urandom(200_000)
+    payload = os.urandom(600_000)  # half of it holds whole zstd blocks (128 KiB each), which inflate
     cache.put("report", "k", payload)
     with sqlite3.connect(cache.path) as db:
         db.execute("UPDATE entries SET payload = substr(payload, 1, length(payload) / 2) WHERE key = 'k'")
     stored = cache.open("report", "k")
     assert stored.read(1000) == payload[:1000]
-    with pytest.raises(zlib.error):
+    with pytest.raises(DamagedPayload):
         stored.read(len(payload))
-    with pytest.raises(zlib.error):
+    with pytest.raises(DamagedPayload):
         cache.open("report", "k").rest()
     assert cache.get("report", "k") is None  # the whole-payload read finds the same damage
+
+
+@pytest.mark.parametrize("where", [0.3, -1])  # inside a block; the frame's checksum, its last bytes
+def test_a_payload_altered_in_place_is_a_miss_whether_read_whole_or_opened(cache: Cache, where: float) -> None:
+    payload = json_ish(7, 400_000)
+    cache.put("report", "k", payload)
+    with sqlite3.connect(cache.path) as db:
+        (stored,) = db.execute("SELECT payload FROM entries WHERE key = 'k'").fetchone()
+        altered = bytearray(stored)
+        altered[int(len(altered) * where)] ^= 0xFF
+        db.execute("UPDATE entries SET payload = ? WHERE key = 'k'", (bytes(altered),))
+    with pytest.raises(DamagedPayload):
+        cache.open("report", "k").rest()
+    assert cache.get("report", "k") is None
+
+
+def test_an_entry_an_earlier_version_compressed_with_zlib_still_reads(cache: Cache) -> None:
+    payload = json_ish(3)
+    cache.put("document", "k", b"placeholder")
+    with sqlite3.connect(cache.path) as db:
+        db.execute("UPDATE entries SET payload = ? WHERE key = 'k'", (zlib.compress(payload, 1),))
+    assert cache.get("document", "k") == payload
+    assert cache.get_many("document", ["k"]) == {"k": payload}
+    with pytest.raises(DamagedPayload):  # reports are opened only under keys that name the code that wrote them
+        cache.open("document", "k").read(1)
 
 
 def test_put_replaces_and_kinds_are_separate(cache: Cache) -> None:
@@ -215,7 +240,7 @@ def test_payload_that_fails_to_decompress_is_a_miss_and_is_deleted(tmp_path: Pat
     with Cache(directory) as c:
         c.put_many("document", [("good", b"fine"), ("bad1", b"x"), ("bad2", b"y")])
     with sqlite3.connect(directory / DB_NAME) as raw:
-        raw.execute("UPDATE entries SET payload = ? WHERE key = 'bad1'", (secret,))  # not zlib data
+        raw.execute("UPDATE entries SET payload = ? WHERE key = 'bad1'", (secret,))  # not a compressed payload
         raw.execute("UPDATE entries SET payload = ? WHERE key = 'bad2'", (secret + b" truncated",))
     caplog.set_level(logging.DEBUG, logger="screener.cache")
     with Cache(directory) as c:
