@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import sys
 
 import pytest
@@ -113,13 +114,19 @@ def _cli(*args):
 
 def test_when_screen_runs_then_exactly_the_design_files_are_written(tmp_path):
     out = tmp_path / "out"
-    result = _cli("screen", SAMPLES, "--out", out, "--as-of", "2026-11-22")
+    umask = os.umask(0)  # the most permissive: every new file would be world-writable
+    try:
+        result = _cli("screen", SAMPLES, "--out", out, "--as-of", "2026-11-22")
+    finally:
+        os.umask(umask)
     assert result.exit_code == 0, result.output + result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["candidates", "index.html", "ranking.csv", "run.json"]
     ids = sorted(p.stem for p in (out / "candidates").glob("*.json"))
     for suffix in (".json", ".md", ".html"):
         assert sorted(p.stem for p in (out / "candidates").glob(f"*{suffix}")) == ids
     assert not list(out.rglob("*.tmp"))
+    modes = {p.stat().st_mode & 0o777 for p in out.rglob("*") if p.is_file()}
+    assert modes == {0o600}, "outputs hold personal data: owner only, whatever the umask (README)"
     manifest = __import__("json").loads((out / "run.json").read_text())
     assert manifest["taxonomy"]["version"] and manifest["as_of"] == "2026-11-22"
     assert all(entry["sha256"] for entry in manifest["inputs"])
