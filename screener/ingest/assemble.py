@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -86,8 +87,14 @@ class GlyphArrays:
         return cls(columns[0], *floats, flags[0], flags[1], flags[2], columns[8])
 
 
-#: The code points of :data:`WORD_BREAKS`, for pages whose glyphs are all single characters.
-_BREAK_CODES = np.asarray(sorted(ord(ch) for ch in WORD_BREAKS), dtype=np.uint32)
+#: Which code points below U+FFFF are :data:`WORD_BREAKS` (all of which are), looked up per glyph in one gather;
+#: U+FFFF is not, and stands in for every code above it.
+_BMP = 0xFFFF
+_BREAK_TABLE = np.zeros(_BMP + 1, dtype=bool)
+_BREAK_TABLE[[ord(ch) for ch in WORD_BREAKS]] = True
+assert not _BREAK_TABLE[_BMP] and all(ord(ch) < _BMP for ch in WORD_BREAKS)
+#: Words made from their zipped columns without a Python call per word (a named tuple's own constructor is one).
+_word = partial(tuple.__new__, PositionedWord)
 
 
 class _PageText(NamedTuple):
@@ -104,7 +111,7 @@ class _PageText(NamedTuple):
         if len(joined) == len(texts) and "" not in texts:  # every glyph one character, the common case: read as code points, at C speed
             codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
             offsets = np.arange(len(texts) + 1, dtype=np.int64)
-            return cls(np.isin(codes, _BREAK_CODES), codes == ord(UNREADABLE_GLYPH), joined, offsets)
+            return cls(_BREAK_TABLE[np.minimum(codes, _BMP)], codes == ord(UNREADABLE_GLYPH), joined, offsets)
         breaks = np.array([t in _BREAK_TEXTS or (len(t) > 1 and is_break(t)) for t in texts], dtype=bool)
         unreadable = np.array([t == UNREADABLE_GLYPH for t in texts], dtype=bool)
         offsets = np.zeros(len(texts) + 1, dtype=np.int64)
@@ -160,16 +167,21 @@ def assemble_arrays(g: GlyphArrays, page: int) -> list[PositionedWord]:
     heads = kept[first]
     upright = g.upright[heads].tolist()
     concealed = g.concealed[heads].tolist() if g.concealed is not None else [False] * len(first)
-    colors = [g.color[head] for head in heads.tolist()]
+    colors = list(map(g.color.__getitem__, heads.tolist()))
     # Every word's text is a slice of the page's text joined once (its glyphs run unbroken: breaks end words,
     # and a word's glyphs are consecutive); the columns are zipped into words at the end.
     joined, offsets = page_text.joined, page_text.offsets
     word_first, word_last = kept[first], kept[ends - 1]
-    texts = [joined[a:b] for a, b in zip(offsets[word_first].tolist(), offsets[word_last + 1].tolist(), strict=True)]
+    texts = list(map(joined.__getitem__, map(slice, offsets[word_first].tolist(), offsets[word_last + 1].tolist())))
     # A word's size is its glyphs' median, where they differ at all.
-    sizes = [a if a == b else sorted(glyph_sizes[i:j].tolist())[(j - i) // 2] for a, b, i, j in zip(low, high, first.tolist(), ends.tolist(), strict=True)]
+    sizes = low
+    for word in np.flatnonzero(np.asarray(low) != np.asarray(high)).tolist():
+        i, j = int(first[word]), int(ends[word])
+        sizes[word] = sorted(glyph_sizes[i:j].tolist())[(j - i) // 2]
     columns = zip(texts, x0, top, x1, bottom, sizes, bold, italic, colors, [page] * len(texts), upright, concealed, strict=True)
-    return [PositionedWord(*fields) for fields in columns if fields[0].strip()]
+    if all(map(str.strip, texts)):
+        return list(map(_word, columns))
+    return [_word(fields) for fields in columns if fields[0].strip()]
 
 
 def assemble_words(glyphs: Iterable[Glyph], page: int) -> list[PositionedWord]:

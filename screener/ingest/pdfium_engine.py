@@ -568,7 +568,7 @@ def _placed(
         bold=styles.bold[inverse],
         italic=styles.italic[inverse],
         upright=upright,
-        color=[styles.color[i] for i in inverse.tolist()],
+        color=list(map(styles.color.__getitem__, inverse.tolist())),
     )
 
 
