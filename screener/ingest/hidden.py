@@ -93,29 +93,41 @@ def _backgrounds(page: PageWords, cx: np.ndarray, cy: np.ndarray, size: np.ndarr
     return under
 
 
-def page_reasons(page: PageWords) -> list[str | None]:
-    """Why no reader sees each word of the page (a key of REASONS), or None when it is visible; whole pages at once."""
+#: Why a word is hidden, by code (0: visible), in the order the rules are tried: the first that holds is the reason.
+_REASON_CODES: tuple[str | None, ...] = (None, "concealed", "off_page", "tiny", "background")
+#: Where the rules' fields stand in a word's tuple.
+_BOX_FIELDS = tuple(PositionedWord._fields.index(name) for name in ("x0", "top", "x1", "bottom", "size"))
+_COLOR, _CONCEALED = PositionedWord._fields.index("color"), PositionedWord._fields.index("concealed")
+
+
+def _reason_codes(page: PageWords) -> np.ndarray:
+    """Each word's index into :data:`_REASON_CODES`, for the whole page at once.
+
+    The words' fields are read as columns (``zip(*words)``), and a colour
+    pair's contrast is computed once per distinct pair: a page has a few
+    colours, hundreds of words.
+    """
     words = page.words
-    if not words:
-        return []
-    x0, top, x1, bottom, size = np.asarray([(w.x0, w.top, w.x1, w.bottom, w.size) for w in words], dtype=np.float64).T
+    columns = list(zip(*words, strict=True))
+    x0, top, x1, bottom, size = (np.asarray(columns[i], dtype=np.float64) for i in _BOX_FIELDS)
+    colors, concealed = columns[_COLOR], np.asarray(columns[_CONCEALED], dtype=bool)
     cx, cy = (x0 + x1) / 2, (top + bottom) / 2
     off_page = (cx < -PAGE_MARGIN) | (cx > page.width + PAGE_MARGIN) | (cy < -PAGE_MARGIN) | (cy > page.height + PAGE_MARGIN)
     tiny = (size > 0) & (size <= TINY_SIZE)
-    backgrounds = _backgrounds(page, cx, cy, size)
-    reasons: list[str | None] = []
-    for word, background, outside, small in zip(words, backgrounds, off_page.tolist(), tiny.tolist(), strict=True):  # plain bools: no numpy scalar per word
-        if word.concealed:
-            reasons.append("concealed")
-        elif outside:
-            reasons.append("off_page")
-        elif small:
-            reasons.append("tiny")
-        elif word.color is not None and background is not None and contrast(word.color, background) <= MIN_CONTRAST:
-            reasons.append("background")
-        else:
-            reasons.append(None)
-    return reasons
+    pairs = list(zip(colors, _backgrounds(page, cx, cy, size), strict=True))
+    faint = {pair for pair in set(pairs) if None not in pair and contrast(*pair) <= MIN_CONTRAST}
+    background = np.fromiter((pair in faint for pair in pairs), dtype=bool, count=len(pairs)) if faint else np.zeros(len(pairs), dtype=bool)
+    codes = np.zeros(len(words), dtype=np.int8)
+    for code, holds in reversed(list(enumerate((concealed, off_page, tiny, background), start=1))):
+        codes[holds] = code  # the earliest rule written last
+    return codes
+
+
+def page_reasons(page: PageWords) -> list[str | None]:
+    """Why no reader sees each word of the page (a key of REASONS), or None when it is visible; whole pages at once."""
+    if not page.words:
+        return []
+    return [_REASON_CODES[code] for code in _reason_codes(page).tolist()]
 
 
 def hidden_reason(page: PageWords, word: PositionedWord) -> str | None:
@@ -151,16 +163,12 @@ def visible_pages(pages: list[PageWords]) -> tuple[list[PageWords], tuple[Hidden
     kept_pages: list[PageWords] = []
     report: list[HiddenText] = []
     for page in pages:
-        hidden: list[tuple[str, PositionedWord]] = []
-        visible: list[PositionedWord] = []
-        for word, reason in zip(page.words, page_reasons(page), strict=True):
-            if reason is None:
-                visible.append(word)
-            else:
-                hidden.append((reason, word))
-        if not hidden:
+        codes = _reason_codes(page) if page.words else np.zeros(0, dtype=np.int8)
+        if not codes.any():
             kept_pages.append(page)
             continue
-        kept_pages.append(page.model_copy(update={"words": tuple(visible)}))
-        report.extend(summarise(page.number, ((REASONS[r], w.text) for r, w in hidden if readable(w.text))))
+        reasons = [_REASON_CODES[code] for code in codes.tolist()]
+        kept_pages.append(page.model_copy(update={"words": tuple(w for w, reason in zip(page.words, reasons, strict=True) if reason is None)}))
+        hidden = ((REASONS[reason], w.text) for w, reason in zip(page.words, reasons, strict=True) if reason is not None)
+        report.extend(summarise(page.number, ((reason, text) for reason, text in hidden if readable(text))))
     return kept_pages, tuple(report)
