@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import numpy as np
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from screener.document import Document, LayoutInfo, Link, Status
@@ -140,14 +141,17 @@ def _check_text(pages: list[PageWords], truncated: bool = False) -> None:
 
 
 def _annotation_links(pages: list[PageWords], vocab: Vocabulary) -> list[Link]:
+    """Each link annotation's target, with the words printed inside its box (as columns: a page has hundreds of words, a few links)."""
     links = []
     for page in pages:
+        if not page.links:
+            continue
+        texts, x0, top, x1, bottom = list(zip(*((w.text, w.x0, w.top, w.x1, w.bottom) for w in page.words), strict=True)) or [()] * 5
+        x0, top, x1, bottom = (np.asarray(column, dtype=np.float64) for column in (x0, top, x1, bottom))
         for link in page.links:
-            text = " ".join(
-                w.text
-                for w in page.words
-                if w.x0 >= link.box.x0 - 1 and w.x1 <= link.box.x1 + 1 and w.top >= link.box.top - 2 and w.bottom <= link.box.bottom + 2
-            )
+            box = link.box
+            inside = (x0 >= box.x0 - 1) & (x1 <= box.x1 + 1) & (top >= box.top - 2) & (bottom <= box.bottom + 2)
+            text = " ".join(texts[i] for i in np.flatnonzero(inside).tolist())
             url = normalise_url(link.uri)
             links.append(Link(url=url, kind=classify(url, vocab), text=text or None, page=page.number, source="annotation"))
     return links
