@@ -169,13 +169,19 @@ class DamagedPayload(ValueError):
 _CONTEXTS = threading.local()
 
 
-def _compress(payload: bytes | bytearray | memoryview) -> bytes:
+def _compress(payload: bytes | bytearray | memoryview, head: int = 0) -> bytes:
+    """One zstd frame; its first ``head`` bytes, if any, end a block of their own (see :meth:`Cache.put`)."""
     if not isinstance(payload, bytes | bytearray | memoryview):
         raise TypeError(f"cache payloads must be bytes, not {type(payload).__name__}")
     compressor = getattr(_CONTEXTS, "compressor", None)
     if compressor is None:
         compressor = _CONTEXTS.compressor = zstandard.ZstdCompressor(level=COMPRESS_LEVEL, write_checksum=True)
-    return compressor.compress(payload)
+    if not 0 < head < len(payload):
+        return compressor.compress(payload)
+    whole = memoryview(payload)
+    stream = compressor.compressobj(size=len(whole))
+    parts = (stream.compress(whole[:head]), stream.flush(zstandard.COMPRESSOBJ_FLUSH_BLOCK), stream.compress(whole[head:]), stream.flush())
+    return b"".join(parts)
 
 
 def _decompress(stored: object) -> bytes | None:
@@ -488,17 +494,28 @@ class Cache:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def put(self, kind: str, key: str, payload: bytes) -> None:
-        """Store ``payload`` under ``(kind, key)``, replacing what was there."""
-        self.put_many(kind, [(key, payload)])
+    def put(self, kind: str, key: str, payload: bytes, *, head: int = 0) -> None:
+        """Store ``payload`` under ``(kind, key)``, replacing what was there.
+
+        ``head``: how many of its first bytes a reader through :meth:`open`
+        wants alone (a header). They are compressed as a block of their own,
+        so they read without inflating the rest, and damage past them leaves
+        them readable.
+        """
+        _check_name(kind, key)
+        self._store(kind, [(key, _compress(payload, head))])
 
     def put_many(self, kind: str, items: Iterable[tuple[str, bytes]]) -> None:
         """Store many payloads in one transaction (compressed before the write lock is taken)."""
-        now = time.time()
-        rows = []
+        compressed = []
         for key, payload in items:
             _check_name(kind, key)
-            rows.append((kind, key, _compress(payload), now))
+            compressed.append((key, _compress(payload)))
+        self._store(kind, compressed)
+
+    def _store(self, kind: str, compressed: list[tuple[str, bytes]]) -> None:
+        now = time.time()
+        rows = [(kind, key, stored, now) for key, stored in compressed]
         if not rows:
             return
         with self._lock:

@@ -90,6 +90,11 @@ def pack_reports(row: bytes, status: Status, ok: bool, files: dict[str, bytes], 
     return len(encoded).to_bytes(4, "big") + encoded + b"".join(files.values())
 
 
+def report_head(packed: bytes) -> int:
+    """How long a :func:`pack_reports` entry's header is, with its length prefix: what :func:`unpack_reports` reads."""
+    return 4 + int.from_bytes(packed[:4], "big")
+
+
 def unpack_reports(stored: StoredPayload) -> tuple[CandidateOutcome, list[tuple[str, int]]]:
     """The outcome (row, status, digests) of a :func:`pack_reports` entry and its files' (name, length), from its header alone.
 
@@ -149,7 +154,8 @@ class RenderedCandidate:
 
         written = write_files(out_dir, self.files)
         if cache is not None and report_key and self.status in CACHEABLE_RESULTS:
-            cache.put("report", report_key, pack_reports(self.row, self.status, self.ok, self.files, written))
+            packed = pack_reports(self.row, self.status, self.ok, self.files, written)
+            cache.put("report", report_key, packed, head=report_head(packed))
         return CandidateOutcome(status=self.status, ok=self.ok, row=self.row, written=written, timings=self.timings, pid=self.pid, max_rss_kb=self.max_rss_kb)
 
 

@@ -77,6 +77,18 @@ def test_an_opened_payload_cut_short_reads_its_start_and_fails_past_it(cache: Ca
     assert cache.get("report", "k") is None  # the whole-payload read finds the same damage
 
 
+def test_a_head_stored_as_its_own_block_reads_from_an_entry_cut_short_and_from_a_whole_one_alone(cache: Cache) -> None:
+    head, body = b'{"files": [["a.md", 9]]}', os.urandom(600_000)  # zstd's blocks hold 128 KiB: without the head's own, the cut one would not inflate
+    cache.put("report", "k", head + body, head=len(head))
+    assert cache.get("report", "k") == head + body and cache.open("report", "k").read(len(head)) == head
+    with sqlite3.connect(cache.path) as db:
+        db.execute("UPDATE entries SET payload = substr(payload, 1, 200) WHERE key = 'k'")
+    stored = cache.open("report", "k")
+    assert stored.read(len(head)) == head
+    with pytest.raises(DamagedPayload):
+        stored.rest()
+
+
 @pytest.mark.parametrize("where", [0.3, -1])  # inside a block; the frame's checksum, its last bytes
 def test_a_payload_altered_in_place_is_a_miss_whether_read_whole_or_opened(cache: Cache, where: float) -> None:
     payload = json_ish(7, 400_000)
