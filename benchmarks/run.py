@@ -23,12 +23,12 @@ interpreter start-up and imports count, as they do for a user):
    skips it; skipped where ``distributed`` is not installed).
 
 Outputs of an earlier bench run (out, cache, scale-out, dask-out, an outdated set) are
-renamed into WORK/retired, not deleted, and WORK/retired is emptied after the warm run, when
-the naive peer (a minute, writing no files) follows before the scale run: this machine's ext4
-has no journal, and there creating a file scans every inode of its group freed in the last
-minute, so deleting the last run's 1,500 report files just before the cold run made each new
-report cost 0.4-0.8 ms of kernel time (cold 8.4-9.1 s against 7.0-7.1 s on the same code).
-A user's run into a folder pays that only where they have just deleted thousands of files.
+renamed into WORK/retired, not deleted, and WORK/retired is emptied after the warm run; the
+scale and Dask runs start only once a minute has passed since (the naive peer usually fills
+it). This machine's ext4 has no journal, and there creating a file scans every inode of its
+group freed in the last minute, so deleting the last run's 1,500 report files just before the
+cold run made each new report cost 0.4-0.8 ms of kernel time (cold 8.4-9.1 s against 7.0-7.1 s
+on the same code). A user's run pays that only where they have just deleted thousands of files.
 
 Prints a Markdown table (measure | value | target | met) with the acceptance targets and
 writes the same numbers to WORK/bench.json. "resumes/s" is candidates per wall second
@@ -91,8 +91,26 @@ def retire(path: Path) -> None:
     path.rename(retired / f"{path.name}-{time.time_ns()}")
 
 
+#: How long the kernel keeps freed inodes out of new files' way (ext4's ``recently_deleted``: 60 s, 65 while dirty).
+DELETION_MEMORY_S = 66.0
+_purged_at: float | None = None
+
+
 def purge_retired(work: Path) -> None:
-    shutil.rmtree(work / "retired", ignore_errors=True)
+    global _purged_at
+    retired = work / "retired"
+    if retired.exists():
+        shutil.rmtree(retired, ignore_errors=True)
+        _purged_at = time.monotonic()
+
+
+def outwait_deletions() -> None:
+    """Before a timed run that creates thousands of files: wait until the kernel has forgotten the purge."""
+    if _purged_at is not None:
+        left = DELETION_MEMORY_S - (time.monotonic() - _purged_at)
+        if left > 0:
+            log(f"      waiting {left:.0f} s for the deletion of earlier outputs to age out")
+            time.sleep(left)
 
 
 # --------------------------------------------------------------------------- the bench set
@@ -312,6 +330,7 @@ def dask_run(folder: Path, candidates: int, work: Path, logs: Path, workers: int
     log(f"[7/7] Dask: {candidates} candidates in {folder.name}, --executor dask --no-cache, {workers}-worker LocalCluster, client RSS every {SAMPLE_EVERY} s")
     out = work / "dask-out"
     retire(out)
+    outwait_deletions()
     dask = run_screener([str(folder), "--no-cache", "--executor", "dask", "--workers", str(workers)], out, logs, "dask")
     dask["candidates"] = candidates
     dask["resumes_per_s"] = candidates / dask["wall_seconds"]
@@ -494,6 +513,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"[6/7] scale run: {scale_candidates} candidates ({'reused' if reused else 'replicated'}), --no-cache, RSS sampled every {SAMPLE_EVERY} s")
         scale_out = work / "scale-out"
         retire(scale_out)
+        outwait_deletions()
         scale = run_screener([str(scale_dir), "--no-cache"], scale_out, logs, "scale")
         scale["candidates"] = scale_candidates
         scale["files"] = len(files) * math.ceil(args.scale / args.count)
