@@ -72,13 +72,15 @@ class CandidateOutcome:
 CACHEABLE_RESULTS = frozenset({Status.OK, *CACHEABLE_FAILURES})
 
 
-def pack_reports(row: bytes, status: Status, ok: bool, files: dict[str, bytes], digests: dict[str, str]) -> bytes:
-    """A candidate's row and report files as one cache entry: a small JSON header, then the files' bytes.
+def pack_reports(row: bytes, status: Status, ok: bool, files: dict[str, bytes], digests: dict[str, str]) -> tuple[bytes, int]:
+    """A candidate's row and report files as one cache entry: a small JSON header, then the files' bytes; and the header's length.
 
     Framed rather than JSON-encoded, so a re-run copies the reports out
     without parsing a hundred kilobytes of escaped text per candidate.
     ``digests`` are the files' sha256 as :func:`~screener.outputs.write_files`
     returned them on writing the same bytes, so nothing is hashed twice.
+    The length (its 4-byte prefix included) is what :func:`unpack_reports`
+    reads, stored as a block of its own (``Cache.put``'s ``head``).
     """
     header = {
         "row": row.decode("utf-8"),
@@ -87,12 +89,7 @@ def pack_reports(row: bytes, status: Status, ok: bool, files: dict[str, bytes], 
         "files": [[name, len(content), digests[name]] for name, content in files.items()],
     }
     encoded = json.dumps(header, ensure_ascii=False).encode("utf-8")
-    return len(encoded).to_bytes(4, "big") + encoded + b"".join(files.values())
-
-
-def report_head(packed: bytes) -> int:
-    """How long a :func:`pack_reports` entry's header is, with its length prefix: what :func:`unpack_reports` reads."""
-    return 4 + int.from_bytes(packed[:4], "big")
+    return len(encoded).to_bytes(4, "big") + encoded + b"".join(files.values()), 4 + len(encoded)
 
 
 def unpack_reports(stored: StoredPayload) -> tuple[CandidateOutcome, list[tuple[str, int]]]:
@@ -154,8 +151,8 @@ class RenderedCandidate:
 
         written = write_files(out_dir, self.files)
         if cache is not None and report_key and self.status in CACHEABLE_RESULTS:
-            packed = pack_reports(self.row, self.status, self.ok, self.files, written)
-            cache.put("report", report_key, packed, head=report_head(packed))
+            packed, head = pack_reports(self.row, self.status, self.ok, self.files, written)
+            cache.put("report", report_key, packed, head=head)
         return CandidateOutcome(status=self.status, ok=self.ok, row=self.row, written=written, timings=self.timings, pid=self.pid, max_rss_kb=self.max_rss_kb)
 
 
