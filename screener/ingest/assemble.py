@@ -159,7 +159,7 @@ def assemble_arrays(g: GlyphArrays, page: int) -> list[PositionedWord]:
     x1 = np.maximum.reduceat(g.x1[kept], first).tolist()
     bottom = np.maximum.reduceat(g.bottom[kept], first).tolist()
     glyph_sizes = g.size[kept]
-    low, high = np.minimum.reduceat(glyph_sizes, first).tolist(), np.maximum.reduceat(glyph_sizes, first).tolist()
+    low, high = np.minimum.reduceat(glyph_sizes, first), np.maximum.reduceat(glyph_sizes, first)
     ends = np.append(first[1:], len(kept))
     counts = ends - first  # glyphs per word
     bold = (np.add.reduceat(g.bold[kept].astype(np.int32), first) * 2 >= counts).tolist()
@@ -174,8 +174,8 @@ def assemble_arrays(g: GlyphArrays, page: int) -> list[PositionedWord]:
     word_first, word_last = kept[first], kept[ends - 1]
     texts = list(map(joined.__getitem__, map(slice, offsets[word_first].tolist(), offsets[word_last + 1].tolist())))
     # A word's size is its glyphs' median, where they differ at all.
-    sizes = low
-    for word in np.flatnonzero(np.asarray(low) != np.asarray(high)).tolist():
+    sizes = low.tolist()
+    for word in np.flatnonzero(low != high).tolist():
         i, j = int(first[word]), int(ends[word])
         sizes[word] = sorted(glyph_sizes[i:j].tolist())[(j - i) // 2]
     columns = zip(texts, x0, top, x1, bottom, sizes, bold, italic, colors, [page] * len(texts), upright, concealed, strict=True)

@@ -108,6 +108,8 @@ def _reason_codes(page: PageWords) -> np.ndarray:
     colours, hundreds of words.
     """
     words = page.words
+    if not words:
+        return np.zeros(0, dtype=np.int8)
     columns = list(zip(*words, strict=True))
     x0, top, x1, bottom, size = (np.asarray(columns[i], dtype=np.float64) for i in _BOX_FIELDS)
     colors, concealed = columns[_COLOR], np.asarray(columns[_CONCEALED], dtype=bool)
@@ -117,17 +119,16 @@ def _reason_codes(page: PageWords) -> np.ndarray:
     pairs = list(zip(colors, _backgrounds(page, cx, cy, size), strict=True))
     faint = {pair for pair in set(pairs) if None not in pair and contrast(*pair) <= MIN_CONTRAST}
     background = np.fromiter((pair in faint for pair in pairs), dtype=bool, count=len(pairs)) if faint else np.zeros(len(pairs), dtype=bool)
-    codes = np.zeros(len(words), dtype=np.int8)
-    for code, holds in reversed(list(enumerate((concealed, off_page, tiny, background), start=1))):
-        codes[holds] = code  # the earliest rule written last
-    return codes
+    return np.select((concealed, off_page, tiny, background), range(1, len(_REASON_CODES)), 0).astype(np.int8)  # the first rule that holds
+
+
+def _named(codes: np.ndarray) -> list[str | None]:
+    return [_REASON_CODES[code] for code in codes.tolist()]
 
 
 def page_reasons(page: PageWords) -> list[str | None]:
     """Why no reader sees each word of the page (a key of REASONS), or None when it is visible; whole pages at once."""
-    if not page.words:
-        return []
-    return [_REASON_CODES[code] for code in _reason_codes(page).tolist()]
+    return _named(_reason_codes(page))
 
 
 def hidden_reason(page: PageWords, word: PositionedWord) -> str | None:
@@ -163,11 +164,11 @@ def visible_pages(pages: list[PageWords]) -> tuple[list[PageWords], tuple[Hidden
     kept_pages: list[PageWords] = []
     report: list[HiddenText] = []
     for page in pages:
-        codes = _reason_codes(page) if page.words else np.zeros(0, dtype=np.int8)
+        codes = _reason_codes(page)
         if not codes.any():
             kept_pages.append(page)
             continue
-        reasons = [_REASON_CODES[code] for code in codes.tolist()]
+        reasons = _named(codes)
         kept_pages.append(page.model_copy(update={"words": tuple(w for w, reason in zip(page.words, reasons, strict=True) if reason is None)}))
         hidden = ((REASONS[reason], w.text) for w, reason in zip(page.words, reasons, strict=True) if reason is not None)
         report.extend(summarise(page.number, ((reason, text) for reason, text in hidden if readable(text))))
