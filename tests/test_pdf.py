@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 
 from screener.document import LinkKind, SectionKind, Status
 from screener.errors import DocumentError
+from screener.ingest.engines import ENGINE_NAMES
 from screener.ingest.limits import Limits
 from screener.ingest.reader import read_document
 
@@ -84,12 +89,64 @@ def _write(path, data: bytes):
     ],
     ids=["zero-byte", "not-a-pdf", "encrypted", "no-text-layer"],
 )
-def test_when_a_pdf_cannot_be_read_then_a_status_and_one_line_are_given(tmp_path, vocab, make, status):
+@pytest.mark.parametrize("engine", ENGINE_NAMES)
+def test_when_a_pdf_cannot_be_read_then_a_status_and_one_line_are_given(tmp_path, vocab, make, status, engine):
     pdf = make(tmp_path / "bad.pdf")
     with pytest.raises(DocumentError) as caught:
-        read_document(pdf, vocab)
+        read_document(pdf, vocab, engine=engine)
     assert caught.value.status is status
     assert caught.value.message and "\n" not in caught.value.message
+
+
+IMPORT_PROBE = """
+import json, sys
+from pathlib import Path
+from screener.errors import DocumentError
+from screener.ingest.reader import read_document
+from screener.vocabulary import load_vocabulary
+
+def status(path, engine):
+    try:
+        return "read" if read_document(Path(path), load_vocabulary(), engine=engine).sections else "empty"
+    except DocumentError as exc:
+        return exc.status.value
+
+def loaded():
+    return sorted({name.split(".")[0] for name in sys.modules} & {"pdfplumber", "pdfminer", "docx", "markdown_it"})
+
+seen = {}
+for label, path, engine in json.loads(sys.argv[1]):
+    seen[label] = [status(path, engine), loaded()]
+print(json.dumps(seen))
+"""
+
+
+def test_a_pdf_engine_or_reader_is_imported_by_the_first_file_that_needs_it(tmp_path):
+    """pdfplumber and pdfminer cost each worker 80-115 ms to import; only a file PDFium cannot open, or ``--engine pdfplumber``, needs them.
+    Nor does a PDF need python-docx or markdown-it (50-90 ms more).
+
+    A fresh interpreter, since this test session imported them all long ago.
+    """
+    good = single_column_pdf(tmp_path / "good.pdf", [("Experience", ["Shipped a RAG service to production"])])
+    locked = encrypted_pdf(tmp_path / "locked.pdf")
+    damaged = _write(tmp_path / "damaged.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Experience\n\n- Shipped a RAG service to production\n", encoding="utf-8")
+    steps = [
+        ("good", str(good), "pdfium"),
+        ("locked", str(locked), "pdfium"),
+        ("damaged", str(damaged), "pdfium"),  # PDFium cannot open it; pdfplumber, imported to try, finds no pages
+        ("locked-pdfplumber", str(locked), "pdfplumber"),
+        ("notes", str(notes), "pdfium"),
+    ]
+    completed = subprocess.run([sys.executable, "-c", IMPORT_PROBE, json.dumps(steps)], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    seen = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert seen["good"] == ["read", []]
+    assert seen["locked"] == [Status.ENCRYPTED.value, []]
+    assert seen["damaged"] == [Status.NO_TEXT.value, ["pdfminer", "pdfplumber"]]
+    assert seen["locked-pdfplumber"] == [Status.ENCRYPTED.value, ["pdfminer", "pdfplumber"]]
+    assert seen["notes"] == ["read", ["markdown_it", "pdfminer", "pdfplumber"]]
 
 
 def test_when_a_pdf_is_truncated_then_it_is_read_or_reported_cleanly(tmp_path, vocab):

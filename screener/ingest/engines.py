@@ -2,4 +2,5 @@
 
 #: PDFium (pypdfium2) is the default: about five times faster than pdfplumber at the same fidelity.
 DEFAULT_ENGINE = "pdfium"
-ENGINE_NAMES = ("pdfium", "pdfplumber")
+PDFPLUMBER = "pdfplumber"
+ENGINE_NAMES = (DEFAULT_ENGINE, PDFPLUMBER)

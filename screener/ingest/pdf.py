@@ -9,16 +9,16 @@ still read.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from screener.document import Document, LayoutInfo, Link, Status
 from screener.errors import DocumentError
-from screener.ingest import pdfium_engine, pdfplumber_engine
-from screener.ingest.engines import DEFAULT_ENGINE
+from screener.ingest import pdfium_engine
+from screener.ingest.engines import DEFAULT_ENGINE, PDFPLUMBER
 from screener.ingest.hidden import hidden_warnings, visible_pages
 from screener.ingest.limits import Limits, time_limit
 from screener.ingest.words import PageWords
@@ -30,9 +30,18 @@ from screener.timing import NO_CLOCK, StageClock
 from screener.vocabulary import Vocabulary
 
 PageReader = Callable[[Path, int], Iterator[PageWords]]
-ENGINES: dict[str, PageReader] = {pdfium_engine.NAME: pdfium_engine.iter_pages, pdfplumber_engine.NAME: pdfplumber_engine.iter_pages}
+
+
+def _pdfplumber_pages(path: Path, max_pages: int) -> Iterator[PageWords]:
+    """pdfplumber's pages, its engine imported on first use: pdfplumber and pdfminer cost a process 80-115 ms to import, and a PDFium run needs neither."""
+    from screener.ingest import pdfplumber_engine
+
+    return pdfplumber_engine.iter_pages(path, max_pages)
+
+
+ENGINES: dict[str, PageReader] = {pdfium_engine.NAME: pdfium_engine.iter_pages, PDFPLUMBER: _pdfplumber_pages}
 #: The engine that gets a file the first one could not open.
-FALLBACK_ENGINE = {pdfium_engine.NAME: pdfplumber_engine.NAME}
+FALLBACK_ENGINE = {pdfium_engine.NAME: PDFPLUMBER}
 
 #: A PDF whose words are mostly not word-like (failed OCR, glyph garbage) has no usable text.
 MIN_WORDLIKE_SHARE = 0.25
@@ -60,17 +69,25 @@ def _check_header(path: Path, limits: Limits) -> None:
         raise DocumentError(Status.CORRUPT, "not a PDF file (no %PDF header)")
 
 
+def _pdfminer_encryption_errors() -> tuple[type[Exception] | tuple[()], type[Exception] | tuple[()]]:
+    """pdfminer's password and encryption errors; where pdfminer was never imported none can have been raised, and
+    ``isinstance`` of the empty tuples it gets instead is always false."""
+    module = sys.modules.get("pdfminer.pdfdocument")
+    return ((), ()) if module is None else (module.PDFPasswordIncorrect, module.PDFEncryptionError)
+
+
 def _describe_failure(exc: BaseException) -> DocumentError:
     """Map an engine's exception to a status and a one-line message."""
+    password_incorrect, encryption_error = _pdfminer_encryption_errors()
     chain = [exc]
     while chain[-1].__cause__ or chain[-1].__context__:
         chain.append(chain[-1].__cause__ or chain[-1].__context__)  # type: ignore[arg-type]
         if len(chain) > 8:
             break
     for item in chain:
-        if isinstance(item, PDFPasswordIncorrect):
+        if isinstance(item, password_incorrect):
             return DocumentError(Status.ENCRYPTED, "the PDF needs a password")
-        if isinstance(item, PDFEncryptionError):
+        if isinstance(item, encryption_error):
             detail = str(item)
             if "PubSec" in detail or "Recipients" in detail:
                 return DocumentError(Status.ENCRYPTED, "the PDF is encrypted for named recipients (certificate security)")

@@ -17,10 +17,11 @@ from pdfminer.utils import decode_text
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
 from screener.ingest.assemble import Glyph, assemble_words
+from screener.ingest.engines import PDFPLUMBER
 from screener.ingest.glyphs import CID_GLYPH, UNREADABLE_GLYPH, is_bold_font, is_italic_font, is_private_use, to_rgb
 from screener.ingest.words import Box, FilledRect, PageLink, PageWords
 
-NAME = "pdfplumber"
+NAME = PDFPLUMBER
 
 
 class _ActualTextAggregator(PDFPageAggregatorWithMarkedContent):

@@ -12,7 +12,7 @@ from pathlib import Path
 from screener.document import Document, LayoutInfo, Link, Status
 from screener.errors import DocumentError
 from screener.fingerprint import file_sha256
-from screener.ingest import docx_reader, markdown_reader, text_reader
+from screener.ingest import text_reader
 from screener.ingest.hidden import hidden_warnings, summarise
 from screener.ingest.limits import Limits, time_limit
 from screener.ingest.pdf import DEFAULT_ENGINE, read_pdf
@@ -26,10 +26,18 @@ SUPPORTED_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".md": "markdown", ".markd
 
 
 def _read_lines(kind: str, path: Path, vocab: Vocabulary, limits: Limits) -> tuple[list[SourceLine], list[str], list[tuple[str, str]]]:
-    """Lines, link targets and hidden texts (why no reader sees them, text) of a DOCX, Markdown or text file."""
+    """Lines, link targets and hidden texts (why no reader sees them, text) of a DOCX, Markdown or text file.
+
+    The DOCX and Markdown readers are imported by the first file that needs them: python-docx and
+    markdown-it cost each worker 50-90 ms to import, and most folders are all PDFs.
+    """
     if kind == "docx":
+        from screener.ingest import docx_reader
+
         return docx_reader.read_document(path, max_bytes=limits.max_bytes)
     if kind == "markdown":
+        from screener.ingest import markdown_reader
+
         lines, hidden = markdown_reader.read_document(path, max_bytes=limits.max_bytes)
         return lines, [], hidden
     return text_reader.read_lines(path, max_bytes=limits.max_bytes, vocab=vocab), [], []
