@@ -221,7 +221,7 @@ def test_when_a_worker_is_killed_mid_run_then_the_batch_still_finishes_with_ever
 def test_when_a_document_outlasts_the_time_limit_on_a_dask_worker_then_it_is_the_local_timeout_row(cluster, work):
     folder = work / "slow-parse"
     folder.mkdir()
-    single_column_pdf(folder / "long.pdf", [("Experience", ["Engineer, Foo Inc"] + ["• A line of work."] * 40)], pages=30)  # about 0.6 s to read
+    single_column_pdf(folder / "long.pdf", [("Experience", ["Engineer, Foo Inc"] + ["• A line of work."] * 40)], pages=120)  # 0.4-0.5 s to read, four times the limit
     limits = Limits(time_limit=0.1)
     local = screen(folder, out_dir=work / "slow-local", as_of=AS_OF, cache=False, limits=limits)
     dask = on_dask(cluster, folder, work / "slow-dask", limits=limits)

@@ -163,7 +163,7 @@ def test_when_a_pdf_is_truncated_then_it_is_read_or_reported_cleanly(tmp_path, v
 
 
 def test_when_a_parse_runs_past_the_time_limit_then_it_stops_with_timeout(tmp_path, vocab):
-    pdf = single_column_pdf(tmp_path / "long.pdf", [("Experience", ["Engineer, Foo Inc"] + ["• A line of work."] * 40)], pages=30)
+    pdf = single_column_pdf(tmp_path / "long.pdf", [("Experience", ["Engineer, Foo Inc"] + ["• A line of work."] * 40)], pages=120)  # 0.4-0.5 s to read
     with pytest.raises(DocumentError) as caught:
         read_document(pdf, vocab, limits=Limits(time_limit=0.05))
     assert caught.value.status is Status.TIMEOUT
