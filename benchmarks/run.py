@@ -43,6 +43,7 @@ import argparse
 import json
 import math
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -390,6 +391,8 @@ def build_rows(r: dict) -> list[tuple[str, str, str, str]]:
     add("screener workers", t.get("workers"))
     compiled = r.get("compiled_stages") or {}
     add("stages compiled (mypyc, setup.py)", f"yes, {compiled['modules']} modules" if compiled.get("active") else "no: Python sources")
+    python = r.get("python") or {}
+    add("python (the venv's interpreter)", f"{python.get('version')} {python.get('executable')}")
     add("load average at start (1 min)", r["load_average"], digits=2)
     add("cold wall s", cold["wall_seconds"])
     add("cold resumes/s", cold["resumes_per_s"], digits=1)
@@ -464,6 +467,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"count": args.count, "seed": SEED, "work": str(work), "load_average": round(os.getloadavg()[0], 2), "naive_workers": args.naive_workers}
     native = guard()  # the screener runs below import the same package, so they use the same build
     report["compiled_stages"] = {"active": native.active, "modules": len(native.modules), "stale": list(native.stale)}
+    report["python"] = {"version": platform.python_version(), "executable": str(Path(sys.executable).resolve()), "build": " ".join(platform.python_build())}
 
     log(f"[1/7] bench set: {args.count} candidates in {work / 'set'}")
     files, info = bench_set(work, args.count)
