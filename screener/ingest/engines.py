@@ -1,6 +1,7 @@
 """The PDF engines by name, without importing them: the CLI and a cached re-run need only the names."""
 
 #: PDFium (pypdfium2) is the default: about five times faster than pdfplumber at the same fidelity.
-DEFAULT_ENGINE = "pdfium"
+PDFIUM = "pdfium"
 PDFPLUMBER = "pdfplumber"
-ENGINE_NAMES = (DEFAULT_ENGINE, PDFPLUMBER)
+ENGINE_NAMES = (PDFIUM, PDFPLUMBER)
+DEFAULT_ENGINE = PDFIUM

@@ -9,7 +9,6 @@ still read.
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import numpy as np
 from screener.document import Document, LayoutInfo, Link, Status
 from screener.errors import DocumentError
 from screener.ingest import pdfium_engine
-from screener.ingest.engines import DEFAULT_ENGINE, PDFPLUMBER
+from screener.ingest.engines import DEFAULT_ENGINE, PDFIUM, PDFPLUMBER
 from screener.ingest.hidden import hidden_warnings, visible_pages
 from screener.ingest.limits import Limits, time_limit
 from screener.ingest.words import PageWords
@@ -39,9 +38,9 @@ def _pdfplumber_pages(path: Path, max_pages: int) -> Iterator[PageWords]:
     return pdfplumber_engine.iter_pages(path, max_pages)
 
 
-ENGINES: dict[str, PageReader] = {pdfium_engine.NAME: pdfium_engine.iter_pages, PDFPLUMBER: _pdfplumber_pages}
+ENGINES: dict[str, PageReader] = {PDFIUM: pdfium_engine.iter_pages, PDFPLUMBER: _pdfplumber_pages}
 #: The engine that gets a file the first one could not open.
-FALLBACK_ENGINE = {pdfium_engine.NAME: PDFPLUMBER}
+FALLBACK_ENGINE = {PDFIUM: PDFPLUMBER}
 
 #: A PDF whose words are mostly not word-like (failed OCR, glyph garbage) has no usable text.
 MIN_WORDLIKE_SHARE = 0.25
@@ -69,29 +68,8 @@ def _check_header(path: Path, limits: Limits) -> None:
         raise DocumentError(Status.CORRUPT, "not a PDF file (no %PDF header)")
 
 
-def _pdfminer_encryption_errors() -> tuple[type[Exception] | tuple[()], type[Exception] | tuple[()]]:
-    """pdfminer's password and encryption errors; where pdfminer was never imported none can have been raised, and
-    ``isinstance`` of the empty tuples it gets instead is always false."""
-    module = sys.modules.get("pdfminer.pdfdocument")
-    return ((), ()) if module is None else (module.PDFPasswordIncorrect, module.PDFEncryptionError)
-
-
 def _describe_failure(exc: BaseException) -> DocumentError:
-    """Map an engine's exception to a status and a one-line message."""
-    password_incorrect, encryption_error = _pdfminer_encryption_errors()
-    chain = [exc]
-    while chain[-1].__cause__ or chain[-1].__context__:
-        chain.append(chain[-1].__cause__ or chain[-1].__context__)  # type: ignore[arg-type]
-        if len(chain) > 8:
-            break
-    for item in chain:
-        if isinstance(item, password_incorrect):
-            return DocumentError(Status.ENCRYPTED, "the PDF needs a password")
-        if isinstance(item, encryption_error):
-            detail = str(item)
-            if "PubSec" in detail or "Recipients" in detail:
-                return DocumentError(Status.ENCRYPTED, "the PDF is encrypted for named recipients (certificate security)")
-            return DocumentError(Status.CORRUPT, "the PDF's encryption dictionary is damaged or of an unknown kind")
+    """A damaged file's status and one-line message; each engine maps its own password errors to ``encrypted`` as it opens a file."""
     name = type(exc).__name__
     detail = " ".join(str(exc).split())[:120]
     return DocumentError(

@@ -34,6 +34,7 @@ from pypdfium2_raw.bindings import _libs
 from screener.document import Status
 from screener.errors import DocumentError
 from screener.ingest.assemble import GlyphArrays, assemble_arrays, is_break
+from screener.ingest.engines import PDFIUM
 from screener.ingest.glyphs import UNREADABLE_GLYPH, is_bold_font, is_italic_font, normalise_glyph_text
 from screener.ingest.hidden import holding
 from screener.ingest.words import Box, FilledRect, PageLink, PageWords
@@ -43,7 +44,7 @@ try:
 except ImportError:  # built without a C compiler: the ctypes loop
     _compiled = None
 
-NAME = "pdfium"
+NAME = PDFIUM
 
 _LIB = _libs["pdfium"]
 

@@ -11,11 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import resolve1
 from pdfminer.utils import decode_text
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
+from screener.document import Status
+from screener.errors import DocumentError
 from screener.ingest.assemble import Glyph, assemble_words
 from screener.ingest.engines import PDFPLUMBER
 from screener.ingest.glyphs import CID_GLYPH, UNREADABLE_GLYPH, is_bold_font, is_italic_font, is_private_use, to_rgb
@@ -183,8 +186,37 @@ def page_words(page: pdfplumber.page.Page) -> PageWords:
     )
 
 
+def _encryption_failure(exc: BaseException) -> DocumentError | None:
+    """The status of a pdfminer password or encryption error anywhere in ``exc``'s chain (pdfplumber wraps what pdfminer raises)."""
+    chain = [exc]
+    while chain[-1].__cause__ or chain[-1].__context__:
+        chain.append(chain[-1].__cause__ or chain[-1].__context__)  # type: ignore[arg-type]
+        if len(chain) > 8:
+            break
+    for item in chain:
+        if isinstance(item, PDFPasswordIncorrect):
+            return DocumentError(Status.ENCRYPTED, "the PDF needs a password")
+        if isinstance(item, PDFEncryptionError):
+            detail = str(item)
+            if "PubSec" in detail or "Recipients" in detail:
+                return DocumentError(Status.ENCRYPTED, "the PDF is encrypted for named recipients (certificate security)")
+            return DocumentError(Status.CORRUPT, "the PDF's encryption dictionary is damaged or of an unknown kind")
+    return None
+
+
+def open_pdf(path: Path) -> pdfplumber.PDF:
+    """Open a PDF, mapping pdfminer's password and encryption errors to a status, as the PDFium engine's ``open_pdf`` does PDFium's."""
+    try:
+        return pdfplumber.open(path)
+    except Exception as exc:
+        failure = _encryption_failure(exc)
+        if failure is None:
+            raise
+        raise failure from None
+
+
 def iter_pages(path: Path, max_pages: int) -> Iterator[PageWords]:
-    with pdfplumber.open(path) as pdf:
+    with open_pdf(path) as pdf:
         for index, page in enumerate(pdf.pages):
             if index >= max_pages:
                 break
