@@ -11,7 +11,7 @@ outputs are named by candidate and the ranking is sorted at the end.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -214,8 +214,12 @@ def _run_local(
     workers: int,
     accept: Callable[[CandidateTask, CandidateOutcome], None],
     read_ahead: ReadAhead | None = None,
+    paths: Iterable[Path] = (),
 ) -> int:
-    """Screen ``tasks`` in this process (``workers`` 0) or a pebble pool of forked workers; returns the workers used."""
+    """Screen ``tasks`` in this process (``workers`` 0) or a pebble pool of forked workers; returns the workers used.
+
+    ``paths``, every document of the run, tell which readers the workers will need.
+    """
     local = CandidateScreener(settings)
     if workers <= 0:
         with tuned_for_screening():
@@ -229,7 +233,7 @@ def _run_local(
     with pool:
         for task in tasks:
             if not pool.started:
-                local.prepare()  # built once here, shared by every forked worker
+                local.prepare(paths)  # built once here, shared by every forked worker
                 install(local)
                 if read_ahead is not None:
                     read_ahead.stop()  # the workers take every core from here on
@@ -282,7 +286,7 @@ def run_batch(
                 expected=len(found.candidates),
             )
         else:
-            used = _run_local(tasks, settings, workers, book.accept, read_ahead)
+            used = _run_local(tasks, settings, workers, book.accept, read_ahead, [path for c in found.candidates for path in c.documents])
     if read_ahead is not None:
         read_ahead.stop()
         book.read_ahead(read_ahead)

@@ -13,6 +13,7 @@ import datetime
 import json
 import os
 import resource
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -234,9 +235,12 @@ class CandidateScreener:
             self._extractor = EvidenceExtractor(build_extractor(self.settings.taxonomy))
         return self._extractor
 
-    def prepare(self) -> None:
-        """Build the expensive parts now (before forking workers, so they share them); the report templates too when reports are written."""
+    def prepare(self, paths: Iterable[Path] = ()) -> None:
+        """Build the expensive parts now (before forking workers, so they share them): the readers ``paths`` need, and the report templates when reports are written."""
+        from screener.ingest.reader import import_readers
+
         _ = self.vocab, self.extractor
+        import_readers(paths)
         if self.settings.out_dir is not None:
             from screener.outputs import compile_templates
 

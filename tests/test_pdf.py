@@ -149,6 +149,27 @@ def test_a_pdf_engine_or_reader_is_imported_by_the_first_file_that_needs_it(tmp_
     assert seen["notes"] == ["read", ["markdown_it", "pdfminer", "pdfplumber"]]
 
 
+READERS_PROBE = """
+import json, sys
+from pathlib import Path
+from screener.ingest.reader import import_readers
+
+seen = []
+for names in json.loads(sys.argv[1]):
+    import_readers(Path(name) for name in names)
+    seen.append(sorted({name.split(".")[0] for name in sys.modules} & {"docx", "markdown_it", "pdfplumber"}))
+print(json.dumps(seen))
+"""
+
+
+def test_the_readers_a_folder_needs_are_imported_before_its_workers_are_forked():
+    """``import_readers`` (called before forking) imports what the folder's formats need, and nothing for PDFs and text."""
+    steps = [["a.pdf", "b.txt"], ["c.PDF", "d.DOCX"], ["e.markdown"]]
+    completed = subprocess.run([sys.executable, "-c", READERS_PROBE, json.dumps(steps)], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout.strip().splitlines()[-1]) == [[], ["docx"], ["docx", "markdown_it"]]
+
+
 def test_when_a_pdf_is_truncated_then_it_is_read_or_reported_cleanly(tmp_path, vocab):
     whole = single_column_pdf(tmp_path / "whole.pdf", [("Experience", ["Engineer, Foo Inc", "• Did things."])])
     data = whole.read_bytes()
