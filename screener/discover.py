@@ -18,9 +18,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from screener.errors import ScreenerError
+from screener.frozen import Frozen
 
 #: File suffixes screener reads (compared case-insensitively).
 SUPPORTED_SUFFIXES = frozenset({".pdf", ".docx", ".md", ".markdown", ".txt"})
@@ -54,11 +53,7 @@ TRANSLITERATE = str.maketrans(
 RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)})
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class CandidateInput(_Frozen):
+class CandidateInput(Frozen):
     """One candidate: a file, or a folder of documents."""
 
     candidate_id: str
@@ -72,14 +67,14 @@ class CandidateInput(_Frozen):
         return [(path, display_name(path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name)) for path in self.documents]
 
 
-class Skipped(_Frozen):
+class Skipped(Frozen):
     """A path that is not screened, and why."""
 
     path: str
     reason: str
 
 
-class Discovery(_Frozen):
+class Discovery(Frozen):
     candidates: tuple[CandidateInput, ...]
     skipped: tuple[Skipped, ...]
 

@@ -16,9 +16,9 @@ from screener import __version__
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 #: The modules whose code decides a parsed Document.
-PARSE_CODE = ("ingest", "layout", "structure", "document.py", "vocabulary.py", "errors.py", "parse_cache.py")
+PARSE_CODE = ("ingest", "layout", "structure", "document.py", "frozen.py", "vocabulary.py", "errors.py", "parse_cache.py")
 #: The modules whose code decides the evidence found in a Document.
-EVIDENCE_CODE = ("evidence",)
+EVIDENCE_CODE = ("evidence", "frozen.py")
 
 
 @cache

@@ -6,18 +6,13 @@ is all the Markdown and HTML reports, the CSV row and the index page need.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
-
 from screener.document import DateRange, SectionKind, Status
 from screener.evidence.model import EvidenceItem
+from screener.frozen import Frozen
 from screener.jobs.model import JobFit
 from screener.scoring import CandidateScores
 
 RESULT_SCHEMA_VERSION = 1
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class OutlineEntry(Frozen):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict
-
 from screener.document import DateRange, SectionKind, Span
+from screener.frozen import Frozen
 
 EVIDENCE_SCHEMA_VERSION = 1
 
@@ -31,10 +30,6 @@ SignalKind = Literal[
     "research",
     "buzzword",
 ]
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class SkillMention(Frozen):

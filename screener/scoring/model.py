@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from screener.evidence.model import Strength
+from screener.frozen import Frozen
 
 RecommendedRole = Literal["ai_engineer", "ml_engineer", "hybrid", "insufficient_evidence"]
 Confidence = Literal["low", "medium", "high"]
@@ -24,10 +25,6 @@ FlagCode = Literal["keyword_stuffing", "no_dates"]
 #: The profile ids the two headline fits (and the recommended roles) come from.
 AI_PROFILE = "ai_engineer"
 ML_PROFILE = "ml_engineer"
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Tunables(BaseModel):
