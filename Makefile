@@ -22,7 +22,8 @@ BYTECODE = $(BIN)/python -m compileall -q screener
 
 # The stages setup.py compiles with mypyc are built again when their sources change, so that tests
 # and runs use what the sources say (screener/native.py would otherwise decline the old build and
-# run the sources, slower). The record it writes, $(NATIVE), is the target's timestamp.
+# run the sources, slower). The record it writes, $(NATIVE), is the target's timestamp. The packages
+# are setup.py's COMPILED_PACKAGES; tests/test_makefile.py checks that the two lists agree.
 COMPILED_SOURCES := $(wildcard screener/layout/*.py screener/scoring/*.py)
 NATIVE := screener/_compiled.json
 
