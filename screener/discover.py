@@ -62,8 +62,13 @@ class CandidateInput(Frozen):
     kind: Literal["file", "folder"]
 
     def sources(self, input_path: Path) -> list[tuple[Path, str]]:
-        """Each document with the path reports name it by: relative to the screened folder."""
-        base = input_path if input_path.is_dir() else input_path.parent
+        """Each document with the path reports name it by: relative to the screened folder.
+
+        The documents were listed under the resolved input (:func:`discover`), so
+        they are named against it too: against ``input_path`` as typed, a relative
+        or symlinked input would name ``jane-doe/resume.pdf`` plain ``resume.pdf``.
+        """
+        base = (input_path if input_path.is_dir() else input_path.parent).resolve()
         return [(path, display_name(path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name)) for path in self.documents]
 
 

@@ -402,3 +402,19 @@ def test_when_a_warm_cache_is_screened_for_another_role_then_the_ranking_is_that
     again = screen(SAMPLES, as_of=AS_OF, role="ml_engineer", workers=2, cache_dir=work / "cache", out_dir=tmp_path / "ml-warm")
     assert again.stats["candidates_from_cache"] == SAMPLE_COUNT
     assert (tmp_path / "ml-warm" / "ranking.csv").read_bytes() == (tmp_path / "ml-fresh" / "ranking.csv").read_bytes()
+
+
+def test_a_folder_candidate_is_served_from_the_cache_however_the_input_is_spelled(tmp_path, monkeypatch):
+    """The report cache key holds the documents' names: a relative INPUT must name them as an absolute one does."""
+    folder = tmp_path / "in"
+    shutil.copytree(SAMPLES / "carmen-villalobos", folder / "carmen-villalobos")
+    cache_dir = tmp_path / "cache"
+    first = screen(folder.resolve(), as_of=AS_OF, workers=0, cache_dir=cache_dir, out_dir=tmp_path / "a")
+    monkeypatch.chdir(tmp_path)
+    again = screen(Path("in"), as_of=AS_OF, workers=0, cache_dir=cache_dir, out_dir=tmp_path / "b")
+    assert first.stats["candidates_screened"] == 1
+    assert again.stats["candidates_from_cache"] == 1 and again.stats["candidates_screened"] == 0
+    names = [d.source for d in again.results[0].documents]
+    assert names and all(name.startswith("carmen-villalobos/") for name in names)
+    for report in ("carmen-villalobos.json", "carmen-villalobos.md", "carmen-villalobos.html"):
+        assert (tmp_path / "a" / "candidates" / report).read_bytes() == (tmp_path / "b" / "candidates" / report).read_bytes()

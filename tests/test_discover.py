@@ -55,6 +55,28 @@ def test_when_a_folder_has_files_and_sub_folders_then_each_is_one_candidate(tmp_
     assert [(s.path, s.reason) for s in found.skipped] == [("bob/photo.jpg", "unsupported file type .jpg")]
 
 
+@pytest.mark.parametrize("spelling", ["relative", "absolute", "symlink"])
+def test_documents_are_named_relative_to_the_screened_folder_however_it_is_spelled(tmp_path, monkeypatch, spelling):
+    """``bob/work/cv.pdf``, not ``cv.pdf``: a bare name would differ by how INPUT was typed (and so would the
+    report cache key), and would name two ``cv.pdf`` of one candidate alike."""
+    root = make_tree(tmp_path / "in", ["bob/resume.pdf", "bob/work/cv.pdf", "bob/school/cv.pdf", "jane.pdf"])
+    monkeypatch.chdir(tmp_path)
+    given = {"relative": Path("in"), "absolute": root.resolve()}.get(spelling)
+    if given is None:
+        (tmp_path / "link").symlink_to(root, target_is_directory=True)
+        given = Path("link")
+    found = discover(given)
+    named = {c.source: [relative for _, relative in c.sources(given)] for c in found.candidates}
+    assert named == {"bob": ["bob/resume.pdf", "bob/school/cv.pdf", "bob/work/cv.pdf"], "jane.pdf": ["jane.pdf"]}
+
+
+def test_a_single_file_input_is_named_by_its_file_name(tmp_path, monkeypatch):
+    make_tree(tmp_path / "in", ["jane.pdf"])
+    monkeypatch.chdir(tmp_path / "in")
+    (candidate,) = discover(Path("jane.pdf")).candidates
+    assert [relative for _, relative in candidate.sources(Path("jane.pdf"))] == ["jane.pdf"]
+
+
 def test_when_files_are_hidden_unsupported_or_folders_empty_then_they_are_skipped_with_a_reason(tmp_path):
     root = make_tree(
         tmp_path / "in",
