@@ -64,11 +64,13 @@ class CandidateInput(Frozen):
     def sources(self, input_path: Path) -> list[tuple[Path, str]]:
         """Each document with the path reports name it by: relative to the screened folder.
 
-        The documents were listed under the resolved input (:func:`discover`), so
-        they are named against it too: against ``input_path`` as typed, a relative
-        or symlinked input would name ``jane-doe/resume.pdf`` plain ``resume.pdf``.
+        :func:`discover` listed the documents under the resolved input, so a relative or
+        symlinked ``input_path`` is resolved first (against it as typed, ``jane-doe/resume.pdf``
+        would be named plain ``resume.pdf``); a resolved one, the usual case, costs no lookup.
         """
-        base = (input_path if input_path.is_dir() else input_path.parent).resolve()
+        base = input_path if input_path.is_dir() else input_path.parent
+        if self.documents and not self.documents[0].is_relative_to(base):
+            base = base.resolve()
         return [(path, display_name(path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name)) for path in self.documents]
 
 

@@ -218,7 +218,7 @@ def _run_local(
 ) -> int:
     """Screen ``tasks`` in this process (``workers`` 0) or a pebble pool of forked workers; returns the workers used.
 
-    ``paths``, every document of the run, tell which readers the workers will need.
+    ``paths``, every document of the run, tell which readers the workers will need (read only if a pool starts).
     """
     local = CandidateScreener(settings)
     if workers <= 0:
@@ -286,7 +286,7 @@ def run_batch(
                 expected=len(found.candidates),
             )
         else:
-            used = _run_local(tasks, settings, workers, book.accept, read_ahead, [path for c in found.candidates for path in c.documents])
+            used = _run_local(tasks, settings, workers, book.accept, read_ahead, (path for c in found.candidates for path in c.documents))
     if read_ahead is not None:
         read_ahead.stop()
         book.read_ahead(read_ahead)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable
 from pathlib import Path
+from types import ModuleType
 
 from screener.document import Document, LayoutInfo, Link, Status
 from screener.errors import DocumentError
@@ -25,35 +26,31 @@ from screener.timing import NO_CLOCK, StageClock
 from screener.vocabulary import Vocabulary
 
 SUPPORTED_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
-#: The readers imported by the first file that needs them, by format.
+#: The readers imported by the first file that needs them, by format: python-docx and markdown-it cost
+#: each process 50-90 ms to import, and most folders are all PDFs.
 LAZY_READERS = {"docx": "screener.ingest.docx_reader", "markdown": "screener.ingest.markdown_reader"}
+
+
+def _reader(kind: str) -> ModuleType:
+    return importlib.import_module(LAZY_READERS[kind])
 
 
 def import_readers(paths: Iterable[Path]) -> None:
     """Import now the lazy readers these files will need.
 
-    Called before forking workers: they then share one import instead of each
-    paying for its own (python-docx and markdown-it cost 50-90 ms apiece).
+    Called before forking workers: they then share one import instead of each paying for its own.
     """
     for kind in {SUPPORTED_SUFFIXES.get(path.suffix.casefold()) for path in paths}:
         if kind in LAZY_READERS:
-            importlib.import_module(LAZY_READERS[kind])
+            _reader(kind)
 
 
 def _read_lines(kind: str, path: Path, vocab: Vocabulary, limits: Limits) -> tuple[list[SourceLine], list[str], list[tuple[str, str]]]:
-    """Lines, link targets and hidden texts (why no reader sees them, text) of a DOCX, Markdown or text file.
-
-    The DOCX and Markdown readers are imported by the first file that needs them: python-docx and
-    markdown-it cost each worker 50-90 ms to import, and most folders are all PDFs.
-    """
+    """Lines, link targets and hidden texts (why no reader sees them, text) of a DOCX, Markdown or text file."""
     if kind == "docx":
-        from screener.ingest import docx_reader
-
-        return docx_reader.read_document(path, max_bytes=limits.max_bytes)
+        return _reader(kind).read_document(path, max_bytes=limits.max_bytes)
     if kind == "markdown":
-        from screener.ingest import markdown_reader
-
-        lines, hidden = markdown_reader.read_document(path, max_bytes=limits.max_bytes)
+        lines, hidden = _reader(kind).read_document(path, max_bytes=limits.max_bytes)
         return lines, [], hidden
     return text_reader.read_lines(path, max_bytes=limits.max_bytes, vocab=vocab), [], []
 
