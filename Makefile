@@ -24,7 +24,7 @@ BYTECODE = $(BIN)/python -m compileall -q screener
 # and runs use what the sources say (screener/native.py would otherwise decline the old build and
 # run the sources, slower). The record it writes, $(NATIVE), is the target's timestamp. The packages
 # are setup.py's COMPILED_PACKAGES; tests/test_makefile.py checks that the two lists agree.
-COMPILED_SOURCES := $(wildcard screener/layout/*.py screener/scoring/*.py)
+COMPILED_SOURCES := $(wildcard screener/layout/*.py screener/scoring/*.py screener/structure/*.py screener/evidence/*.py)
 NATIVE := screener/_compiled.json
 
 install: $(STAMP) $(NATIVE)

@@ -21,7 +21,7 @@ from screener import native
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples" / "resumes"
 #: The packages setup.py compiles.
-STAGES = ("screener.layout.", "screener.scoring.")
+STAGES = ("screener.layout.", "screener.scoring.", "screener.structure.", "screener.evidence.")
 
 
 def _built() -> bool:
@@ -42,6 +42,7 @@ with warnings.catch_warnings(record=True) as caught:
     import screener
     from screener import native
     import screener.layout.reading_order, screener.layout.lines, screener.scoring.score, screener.scoring.fit
+    import screener.structure.builder, screener.evidence.extract
 state = native.guard()
 print(json.dumps({
     "package": screener.__file__,
@@ -93,7 +94,17 @@ def test_an_install_runs_the_stages_compiled():
 def test_an_unchanged_copy_runs_compiled(tmp_path):
     report = _report(_copy_package(tmp_path))
     assert report["active"] and report["stale"] == [] and report["warnings"] == []
-    assert {"screener.layout.reading_order", "screener.layout.lines", "screener.scoring.score", "screener.scoring.fit"} <= set(report["native"])
+    assert {"screener.layout.reading_order", "screener.layout.lines", "screener.scoring.score", "screener.scoring.fit", "screener.structure.builder", "screener.evidence.extract"} <= set(report["native"])
+
+
+@needs_build
+def test_every_compiled_module_imports():
+    # mypyc compiles some Python it cannot run, e.g. a class with pydantic's metaclass, which fails only on import.
+    record = json.loads(native.MANIFEST.read_text(encoding="utf-8"))
+    modules = [source.removesuffix(".py").replace("/", ".") for source in record["sources"]]
+    assert "screener.evidence.extract" in modules
+    imported = _child(ROOT, "-c", "import importlib, sys; [importlib.import_module(name) for name in sys.argv[1:]]; print('ok')", *modules)
+    assert imported.stdout.strip() == "ok"
 
 
 @needs_build
@@ -127,13 +138,13 @@ def test_a_build_without_its_record_is_not_run(tmp_path, damage):
 def test_a_module_left_by_an_earlier_build_is_not_run(tmp_path):
     site = _copy_package(tmp_path)
     suffix = native.EXTENSION
-    # An earlier build compiled structure too; this one does not, and its shared library lacks it.
-    shutil.copy(site / "screener" / "layout" / f"lines{suffix}", site / "screener" / "structure" / f"dates{suffix}")
+    # An earlier build compiled the reports too; this one does not, and its shared library lacks it.
+    shutil.copy(site / "screener" / "layout" / f"lines{suffix}", site / "screener" / "reports" / f"markdown{suffix}")
     report = _report(site)
-    assert report["stale"] == ["screener.structure.dates"] and not report["active"]
+    assert report["stale"] == ["screener.reports.markdown"] and not report["active"]
     assert not any(name.startswith(STAGES) for name in report["native"])
-    child = _child(site, "-W", "ignore", "-c", "import screener.structure.dates as d; print(d.__file__)")
-    assert child.stdout.strip().endswith("dates.py")
+    child = _child(site, "-W", "ignore", "-c", "import screener.reports.markdown as m; print(m.__file__)")
+    assert child.stdout.strip().endswith("markdown.py")
 
 
 def test_no_record_and_no_build_means_plain_python(tmp_path):
