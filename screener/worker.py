@@ -230,9 +230,9 @@ class CandidateScreener:
     @property
     def extractor(self):  # type: ignore[no-untyped-def]
         if self._extractor is None:
-            from screener.evidence import EvidenceExtractor, build_extractor
+            from screener.evidence import EvidenceExtractor, shared_extractor
 
-            self._extractor = EvidenceExtractor(build_extractor(self.settings.taxonomy))
+            self._extractor = EvidenceExtractor(shared_extractor(self.settings.taxonomy))
         return self._extractor
 
     def prepare(self, paths: Iterable[Path] = ()) -> None:

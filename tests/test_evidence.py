@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,20 @@ def test_when_a_scope_is_read_off_patterns_then_it_names_where_a_match_can_start
     scope = MatchScope.of(patterns)
     assert scope.starts == ((IDS[starts],) if isinstance(starts, str) else starts)
     assert scope.longest == longest
+
+
+def test_when_a_process_screens_again_with_the_same_taxonomy_then_its_matchers_are_reused(tmp_path):
+    from screener.evidence import shared_extractor
+    from screener.evidence.pipeline import KEEP_BUILT
+
+    bundled = shared_extractor(load_taxonomy())
+    assert shared_extractor(load_taxonomy()) is bundled  # a second load of the same files: the same digest
+    extended = []
+    for index in range(KEEP_BUILT):
+        extra = tmp_path / f"extra-{index}.yaml"
+        extra.write_text(f"skills:\n  - {{id: zz_tool_{index}, label: Zz, role: ai, pillars: [retrieval], kind: tool, aliases: [Zzyzx{index}]}}\n", encoding="utf-8")
+        extended.append(shared_extractor(load_taxonomy([extra])))
+    assert all(x is not bundled for x in extended) and f"zz_tool_{KEEP_BUILT - 1}" in extended[-1].taxonomy.skills
+    assert shared_extractor(load_taxonomy()) is not bundled  # the oldest of more than KEEP_BUILT was let go
+    in_code = dataclasses.replace(load_taxonomy(), sha256="")
+    assert shared_extractor(in_code) is not shared_extractor(in_code)  # no digest, nothing to know it by

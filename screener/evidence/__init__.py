@@ -10,9 +10,9 @@ from importlib import import_module
 from screener.evidence.model import STRENGTHS, Evidence, EvidenceItem, Signal, SkillMention, Strength
 from screener.spacy_import import import_spacy
 
-_LAZY = {"EvidenceExtractor": "screener.evidence.extract", "Extractor": "screener.evidence.pipeline", "build_extractor": "screener.evidence.pipeline"}
+_LAZY = {"EvidenceExtractor": "screener.evidence.extract", "Extractor": "screener.evidence.pipeline", "build_extractor": "screener.evidence.pipeline", "shared_extractor": "screener.evidence.pipeline"}
 
-__all__ = ["STRENGTHS", "Evidence", "EvidenceExtractor", "EvidenceItem", "Extractor", "Signal", "SkillMention", "Strength", "build_extractor", "views"]
+__all__ = ["STRENGTHS", "Evidence", "EvidenceExtractor", "EvidenceItem", "Extractor", "Signal", "SkillMention", "Strength", "build_extractor", "shared_extractor", "views"]
 
 
 def __getattr__(name: str):  # type: ignore[no-untyped-def]

@@ -112,6 +112,24 @@ class Extractor:
     irregular_past: frozenset[str]
 
 
+#: Extractors this process built, by taxonomy digest, the newest last. A notebook screening folder after
+#: folder then builds the matchers (about 0.2 s) once per taxonomy rather than once per call. Two are kept:
+#: a session rarely alternates between more, and each holds its own spaCy vocabulary.
+_BUILT: dict[str, Extractor] = {}
+KEEP_BUILT = 2
+
+
+def shared_extractor(taxonomy: Taxonomy) -> Extractor:
+    """The extractor for ``taxonomy``, built once per process; a taxonomy made in code has no digest and is built every time."""
+    if not taxonomy.sha256:
+        return build_extractor(taxonomy)
+    built = _BUILT.pop(taxonomy.sha256, None) or build_extractor(taxonomy)
+    _BUILT[taxonomy.sha256] = built
+    while len(_BUILT) > KEEP_BUILT:
+        del _BUILT[next(iter(_BUILT))]
+    return built
+
+
 def build_extractor(taxonomy: Taxonomy) -> Extractor:
     """Compile the pipeline and matchers for ``taxonomy`` (~tens of ms)."""
     nlp = spacy.blank("en")

@@ -154,11 +154,11 @@ class JobAnalyser:
     """Reads job descriptions with the taxonomy's skill matchers and the decision phrases; build once, call per job."""
 
     def __init__(self, taxonomy: Taxonomy, extractor=None) -> None:  # type: ignore[no-untyped-def]
-        from screener.evidence import EvidenceExtractor, build_extractor
+        from screener.evidence import EvidenceExtractor, shared_extractor
 
         self.taxonomy = taxonomy
         self.vocab = job_vocabulary()
-        self.extractor = extractor or EvidenceExtractor(build_extractor(taxonomy))
+        self.extractor = extractor or EvidenceExtractor(shared_extractor(taxonomy))
         self.nlp = self.extractor.x.nlp
         self.matcher = _phrase_matcher(self.nlp, self.vocab)
         self.negations = frozenset(word.casefold() for word in self.vocab.negations)
