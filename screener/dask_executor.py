@@ -52,6 +52,7 @@ from screener.cache import Cache
 from screener.collector import tune_for_screening
 from screener.errors import ConfigError
 from screener.parallel import IN_FLIGHT_PER_WORKER
+from screener.recent import kept_recent
 from screener.runner import hard_limit
 from screener.worker import CandidateOutcome, CandidateScreener, CandidateTask, RenderedCandidate, RunSettings
 
@@ -210,19 +211,18 @@ class SettingsPlugin(WorkerPlugin):
 
 def worker_screener(digest: str) -> CandidateScreener:
     """This worker process's screener for ``digest``: built on first use, then kept (the last :data:`KEPT_SCREENERS`)."""
-    with _BUILDING:  # a worker with several threads builds it once
-        screener = _SCREENERS.pop(digest, None)
-        if screener is None:
-            settings = _SETTINGS.get(digest)
-            if settings is None:
-                raise RuntimeError("the run's settings have not reached this worker")
-            screener = CandidateScreener(settings)
-            screener.prepare()
-            tune_for_screening()  # the pipeline just built leaves the collector's walks, as in a forked local worker
-        _SCREENERS[digest] = screener  # most recently used last
-        while len(_SCREENERS) > KEPT_SCREENERS:
-            _SCREENERS.pop(next(iter(_SCREENERS)))
+
+    def build() -> CandidateScreener:
+        settings = _SETTINGS.get(digest)
+        if settings is None:
+            raise RuntimeError("the run's settings have not reached this worker")
+        screener = CandidateScreener(settings)
+        screener.prepare()
+        tune_for_screening()  # the pipeline just built leaves the collector's walks, as in a forked local worker
         return screener
+
+    with _BUILDING:  # a worker with several threads builds it once
+        return kept_recent(_SCREENERS, digest, build, KEPT_SCREENERS)
 
 
 def screen_shipped(digest: str, shipped: ShippedCandidate, render: bool) -> RenderedCandidate | CandidateOutcome:

@@ -20,6 +20,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from screener.evidence.flags import FlagCompiler
 from screener.evidence.lexicon import inflect
 from screener.evidence.scope import MatchScope
+from screener.recent import kept_recent
 from screener.taxonomy import Skill, Taxonomy, normalise_alias
 
 #: Quantity shapes, labelled by what they measure; durations and scales take their words from signals.yaml.
@@ -123,11 +124,7 @@ def shared_extractor(taxonomy: Taxonomy) -> Extractor:
     """The extractor for ``taxonomy``, built once per process; a taxonomy made in code has no digest and is built every time."""
     if not taxonomy.sha256:
         return build_extractor(taxonomy)
-    built = _BUILT.pop(taxonomy.sha256, None) or build_extractor(taxonomy)
-    _BUILT[taxonomy.sha256] = built
-    while len(_BUILT) > KEEP_BUILT:
-        del _BUILT[next(iter(_BUILT))]
-    return built
+    return kept_recent(_BUILT, taxonomy.sha256, lambda: build_extractor(taxonomy), KEEP_BUILT)
 
 
 def build_extractor(taxonomy: Taxonomy) -> Extractor:
