@@ -143,6 +143,24 @@ def test_when_runs_are_bold_or_sized_then_the_line_carries_bold_and_points(tmp_p
     assert lines[1].size > 0  # the style sheet's size when the run sets none
 
 
+def test_when_styles_are_based_on_each_other_in_a_loop_or_on_a_missing_style_then_the_chain_ends(tmp_path):
+    from docx.enum.style import WD_STYLE_TYPE
+
+    d = docx.Document()
+    first, second = (d.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH) for name in ("Loop One", "Loop Two"))
+    second.font.bold = True
+    first.base_style, second.base_style = second, first  # a cycle: One -> Two -> One
+    orphan = d.styles.add_style("Orphan", WD_STYLE_TYPE.PARAGRAPH)
+    orphan.element.get_or_add_basedOn().set(qn("w:val"), "NoSuchStyle")
+    orphan.font.size = Pt(13)
+    d.add_paragraph("Bold through the loop", style="Loop One")
+    d.add_paragraph("Sized by a style based on nothing", style="Orphan")
+    d.save(tmp_path / "s.docx")
+    lines = docx_reader.read_lines(tmp_path / "s.docx")
+    assert [(line.text, line.bold) for line in lines] == [("Bold through the loop", True), ("Sized by a style based on nothing", False)]
+    assert lines[1].size == 13.0
+
+
 @pytest.mark.parametrize(
     ("make", "expected"),
     [

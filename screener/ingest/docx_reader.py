@@ -63,6 +63,12 @@ W_P, W_TBL, W_TR, W_TC, W_R = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn
 W_SDT, W_SDT_CONTENT, W_CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
 W_TXBX_CONTENT, W_HYPERLINK = qn("w:txbxContent"), qn("w:hyperlink")
 W_VAL = qn("w:val")
+W_STYLE, W_STYLE_ID, W_DEFAULT, W_TYPE = qn("w:style"), qn("w:styleId"), qn("w:default"), qn("w:type")
+W_NAME, W_BASED_ON, W_RPR, W_PPR, W_BOLD, W_SIZE = qn("w:name"), qn("w:basedOn"), qn("w:rPr"), qn("w:pPr"), qn("w:b"), qn("w:sz")
+W_OUTLINE_LEVEL, W_HIGHLIGHT, W_SHADING, W_FILL = qn("w:outlineLvl"), qn("w:highlight"), qn("w:shd"), qn("w:fill")
+W_VANISH, W_COLOR, W_PARAGRAPH_STYLE, W_RUN_STYLE = qn("w:vanish"), qn("w:color"), qn("w:pStyle"), qn("w:rStyle")
+W_NUMBERING_ID = f"{qn('w:numPr')}/{qn('w:numId')}"
+W_RUN_DEFAULTS = f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{W_RPR}"
 #: Run containers whose text is not part of the paragraph's own text.
 NOT_PARAGRAPH_TEXT = frozenset({W_TXBX_CONTENT, MC_FALLBACK, qn("w:del"), qn("w:moveFrom")})
 #: Elements that only wrap block content (paragraphs, tables, rows, cells).
@@ -185,7 +191,7 @@ def _numbered(ppr) -> bool | None:  # type: ignore[no-untyped-def]
     """Whether paragraph properties turn numbering on (True), off (False, numId 0), or say nothing."""
     if ppr is None:
         return None
-    num_id = ppr.find(f"{qn('w:numPr')}/{qn('w:numId')}")
+    num_id = ppr.find(W_NUMBERING_ID)
     if num_id is None:  # no numbering, or only a level (the default "Subtitle" style has one)
         return None
     return num_id.get(W_VAL, "0") != "0"
@@ -194,7 +200,7 @@ def _numbered(ppr) -> bool | None:  # type: ignore[no-untyped-def]
 def _outline_level(ppr) -> int | None:  # type: ignore[no-untyped-def]
     if ppr is None:
         return None
-    level = ppr.find(qn("w:outlineLvl"))
+    level = ppr.find(W_OUTLINE_LEVEL)
     if level is None:
         return None
     try:
@@ -214,45 +220,67 @@ class _Style:
     outline: int | None
 
 
+def _read_style(style_id: str, element) -> _Style:  # type: ignore[no-untyped-def]
+    name = element.find(W_NAME)
+    based = element.find(W_BASED_ON)
+    rpr = element.find(W_RPR)
+    ppr = element.find(W_PPR)
+    return _Style(
+        name=(name.get(W_VAL, "") if name is not None else style_id),
+        based_on=based.get(W_VAL) if based is not None else None,
+        bold=_on_off(rpr.find(W_BOLD)) if rpr is not None else None,
+        size=_half_points(rpr.find(W_SIZE)) if rpr is not None else None,
+        numbered=_numbered(ppr),
+        outline=_outline_level(ppr),
+    )
+
+
 class _Styles:
-    """The style sheet, with inheritance resolved on demand."""
+    """The style sheet, with inheritance resolved on demand.
+
+    A style is read when a paragraph or run first names it (or a style based on
+    it): Word's and python-docx's templates define some 160 styles, and a
+    resume uses a handful, so reading all of them cost more than the rest of
+    the style work together.
+    """
 
     def __init__(self, document: docx.document.Document) -> None:
         root = document.styles.element
-        self.styles: dict[str, _Style] = {}
+        self._elements: dict[str, object] = {}
+        self._read: dict[str, _Style] = {}
         self.default_paragraph: str | None = None
         self.default_character: str | None = None
-        for element in root.findall(qn("w:style")):
-            style_id = element.get(qn("w:styleId"))
+        for element in root.iterfind(W_STYLE):
+            style_id = element.get(W_STYLE_ID)
             if not style_id:
                 continue
-            name = element.find(qn("w:name"))
-            based = element.find(qn("w:basedOn"))
-            rpr = element.find(qn("w:rPr"))
-            ppr = element.find(qn("w:pPr"))
-            self.styles[style_id] = _Style(
-                name=(name.get(W_VAL, "") if name is not None else style_id),
-                based_on=based.get(W_VAL) if based is not None else None,
-                bold=_on_off(rpr.find(qn("w:b"))) if rpr is not None else None,
-                size=_half_points(rpr.find(qn("w:sz"))) if rpr is not None else None,
-                numbered=_numbered(ppr),
-                outline=_outline_level(ppr),
-            )
-            if element.get(qn("w:default"), "0").casefold() in ("1", "true", "on"):
-                kind = element.get(qn("w:type"))
+            self._elements[style_id] = element  # a repeated id: the last one counts
+            if element.get(W_DEFAULT, "0").casefold() in ("1", "true", "on"):
+                kind = element.get(W_TYPE)
                 if kind == "paragraph":
                     self.default_paragraph = style_id
                 elif kind == "character":
                     self.default_character = style_id
-        defaults = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
-        self.default_bold = bool(_on_off(defaults.find(qn("w:b")))) if defaults is not None else False
-        self.default_size = (_half_points(defaults.find(qn("w:sz"))) if defaults is not None else None) or 0.0
+        defaults = root.find(W_RUN_DEFAULTS)
+        self.default_bold = bool(_on_off(defaults.find(W_BOLD))) if defaults is not None else False
+        self.default_size = (_half_points(defaults.find(W_SIZE)) if defaults is not None else None) or 0.0
+
+    def _style(self, style_id: str) -> _Style | None:
+        style = self._read.get(style_id)
+        if style is None:
+            element = self._elements.get(style_id)
+            if element is None:
+                return None
+            style = self._read[style_id] = _read_style(style_id, element)
+        return style
 
     def chain(self, style_id: str | None) -> Iterator[_Style]:
         seen: set[str] = set()
-        while style_id and style_id in self.styles and style_id not in seen and len(seen) < MAX_STYLE_DEPTH:
+        while style_id and style_id not in seen and len(seen) < MAX_STYLE_DEPTH:
+            style = self._style(style_id)
+            if style is None:
+                return
             seen.add(style_id)
-            style = self.styles[style_id]
             yield style
             style_id = style.based_on
 
@@ -321,11 +349,11 @@ def _background(rpr, ppr) -> RGB | None:  # type: ignore[no-untyped-def]
     for props in (rpr, ppr):
         if props is None:
             continue
-        highlight = props.find(qn("w:highlight"))
+        highlight = props.find(W_HIGHLIGHT)
         if highlight is not None and (highlight.get(W_VAL) or "none") not in ("none", "white"):
             return None
-        shade = props.find(qn("w:shd"))
-        fill = _rgb(shade.get(qn("w:fill"))) if shade is not None else None
+        shade = props.find(W_SHADING)
+        fill = _rgb(shade.get(W_FILL)) if shade is not None else None
         if fill is not None:
             return fill
     return WHITE
@@ -339,21 +367,21 @@ class _BodyReader:
     def _hidden_reason(self, rpr, ppr) -> str | None:  # type: ignore[no-untyped-def]
         if rpr is None:
             return None
-        if _on_off(rpr.find(qn("w:vanish"))):
+        if _on_off(rpr.find(W_VANISH)):
             return REASONS["marked"]
-        colour = rpr.find(qn("w:color"))
+        colour = rpr.find(W_COLOR)
         text_colour = _rgb(colour.get(W_VAL)) if colour is not None else None
         background = _background(rpr, ppr) if text_colour is not None else None
         if text_colour is not None and background is not None and contrast(text_colour, background) <= MIN_CONTRAST:
             return REASONS["background"]
-        size = _half_points(rpr.find(qn("w:sz")))
+        size = _half_points(rpr.find(W_SIZE))
         if size is not None and 0 < size <= TINY_SIZE:
             return REASONS["tiny"]
         return None
 
     def paragraph(self, p) -> list[SourceLine]:  # type: ignore[no-untyped-def]
-        ppr = p.find(qn("w:pPr"))
-        style_node = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        ppr = p.find(W_PPR)
+        style_node = ppr.find(W_PARAGRAPH_STYLE) if ppr is not None else None
         style_id = style_node.get(W_VAL) if style_node is not None else self.styles.default_paragraph
         texts: list[str] = []
         bolds: list[bool] = []
@@ -361,7 +389,7 @@ class _BodyReader:
         for run in p.iter(W_R):
             if _inside(run, p, NOT_PARAGRAPH_TEXT):
                 continue
-            rpr = run.find(qn("w:rPr"))
+            rpr = run.find(W_RPR)
             text = str(getattr(run, "text", "") or "").replace("\n", " ")
             reason = self._hidden_reason(rpr, ppr)
             if reason is not None:
@@ -400,9 +428,9 @@ class _BodyReader:
         return lines
 
     def _run_format(self, rpr, paragraph_style: str | None) -> tuple[bool, float]:  # type: ignore[no-untyped-def]
-        direct_bold = _on_off(rpr.find(qn("w:b"))) if rpr is not None else None
-        direct_size = _half_points(rpr.find(qn("w:sz"))) if rpr is not None else None
-        char_node = rpr.find(qn("w:rStyle")) if rpr is not None else None
+        direct_bold = _on_off(rpr.find(W_BOLD)) if rpr is not None else None
+        direct_size = _half_points(rpr.find(W_SIZE)) if rpr is not None else None
+        char_node = rpr.find(W_RUN_STYLE) if rpr is not None else None
         char_style = char_node.get(W_VAL) if char_node is not None else self.styles.default_character
         bold = direct_bold
         if bold is None:
