@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import click
 import pytest
@@ -116,3 +119,32 @@ def test_when_the_readme_shows_commands_then_each_runs(monkeypatch, tmp_path):
         argv = [str(SAMPLE_PDF) if arg == "resume.pdf" else str(tmp_path / arg) if arg.startswith("out/") else arg for arg in argv]
         result = run(*argv)
         assert result.exit_code == 0, (argv, result.output, result.stderr)
+
+
+_CHILD = """
+import os, sys
+import screener.cli as cli
+imported_early = "numpy" in sys.modules
+
+def main():
+    import numpy  # noqa: F401 - as a screening run does, after run() has set the environment
+    threads = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else 0
+    print(imported_early, os.environ["OPENBLAS_NUM_THREADS"], threads)
+
+cli.main = main
+cli.run()
+"""
+
+
+@pytest.mark.parametrize(("chosen", "expected"), [(None, "1"), ("2", "2")])
+def test_the_console_script_runs_numpy_with_one_blas_thread_unless_the_user_chose_otherwise(chosen, expected):
+    env = {name: value for name, value in os.environ.items() if name != "OPENBLAS_NUM_THREADS"}
+    if chosen is not None:
+        env["OPENBLAS_NUM_THREADS"] = chosen
+    imported_early, setting, threads = subprocess.run(
+        [sys.executable, "-c", _CHILD], env=env, cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert imported_early == "False"  # importing the CLI must not import numpy, or the setting comes too late
+    assert setting == expected
+    if chosen is None and int(threads):
+        assert int(threads) == 1  # numpy started no thread of its own
