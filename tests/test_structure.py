@@ -6,6 +6,7 @@ import pytest
 
 from screener.document import BoxRef, SectionKind
 from screener.structure.builder import build_document
+from screener.structure.entries import flow_text
 from screener.structure.source import SourceLine
 
 
@@ -233,3 +234,16 @@ def test_when_a_line_prints_a_link_then_it_is_found_in_every_form(text, urls, vo
     from screener.structure.links import links_in_text
 
     assert [link.url for link in links_in_text(text, 1, vocab)] == urls
+
+
+@pytest.mark.parametrize(
+    ("text", "flowed"),
+    [
+        ("deploy-\nment of the model", "deployment of the model"),  # a word broken at the line end is mended
+        ("state-of-the-art\nmodels", "state-of-the-art models"),  # hyphens inside a line stay
+        ("PyTorch-\nLightning", "PyTorch- Lightning"),  # a capital after the break: a compound, not a broken word
+        ("cut cost -\nby half\tin Q3", "cut cost - by half in Q3"),  # a dash after a space is punctuation
+    ],
+)
+def test_block_text_flows_onto_one_line_mending_only_words_broken_at_a_line_end(text: str, flowed: str) -> None:
+    assert flow_text(text) == flowed

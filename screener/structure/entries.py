@@ -43,7 +43,8 @@ SOFT_HYPHEN_BREAK = re.compile(r"(\w)-\n(?=[a-z])")
 
 def flow_text(text: str) -> str:
     """Block text as one line: wrapped lines rejoined, line-end hyphens mended."""
-    text = SOFT_HYPHEN_BREAK.sub(r"\1", text)
+    if "-\n" in text:  # the break's own characters, found without trying a word character at every position
+        text = SOFT_HYPHEN_BREAK.sub(r"\1", text)
     return " ".join(text.replace(CELL_SEPARATOR, " ").split())
 
 

@@ -52,7 +52,9 @@ def heading_verdict(line: SourceLine, body: float, vocab: Vocabulary) -> Heading
     """Whether ``line`` heads a section, and of which kind."""
     if len(line.plain) > 2 * MAX_HEADING_CHARS:
         return None  # far too long for a heading, pronouns or not (and a long line never meets the scan below)
-    text = PRONOUNS.sub("", line.plain).strip() or line.plain.strip()
+    plain = line.plain
+    # Every pronoun pair has its slash: the scan runs only on the few lines with one.
+    text = (PRONOUNS.sub("", plain).strip() if "/" in plain else "") or plain.strip()
     words = text.split()
     if not words or len(text) > MAX_HEADING_CHARS:
         return None
