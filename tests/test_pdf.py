@@ -202,3 +202,33 @@ def test_when_a_pdf_is_read_then_the_input_file_is_unchanged(tmp_path, vocab):
     before = (pdf.read_bytes(), pdf.stat().st_mtime_ns)
     read_document(pdf, vocab)
     assert (pdf.read_bytes(), pdf.stat().st_mtime_ns) == before
+
+
+def _letter_spaced_pdf(path, lines: list[str]):
+    """Lines in reportlab's own Vera font (it has a soft hyphen's glyph), letters set a twentieth of an em apart."""
+    import os
+
+    import reportlab
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("Vera", os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf")))
+    page = canvas.Canvas(str(path))
+    text = page.beginText(72, 700)
+    text.setFont("Vera", 10)
+    text.setCharSpace(0.5)
+    for line in lines:
+        text.textLine(line)
+    page.drawText(text)
+    page.save()
+    return path
+
+
+@pytest.mark.parametrize("engine", ENGINE_NAMES)
+def test_when_a_soft_hyphen_is_printed_in_letter_spaced_text_then_the_pdf_is_read(tmp_path, vocab, engine):
+    """Its glyph reads as no text, and the next letter stands a little apart: that pair once stopped the PDF as damaged."""
+    pdf = _letter_spaced_pdf(tmp_path / "spaced.pdf", ["Experience", "Built the infor\u00admation retrieval service with RAG"])
+    doc = read_document(pdf, vocab, engine=engine)
+    assert "retrieval service with RAG" in doc.text
+    assert [s.kind for s in doc.sections] == [SectionKind.EXPERIENCE]

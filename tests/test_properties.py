@@ -44,6 +44,8 @@ from screener.document import Document, Status
 from screener.errors import DocumentError
 from screener.evidence import EvidenceExtractor, build_extractor
 from screener.ingest import text_reader
+from screener.ingest.assemble import Glyph, GlyphArrays, assemble_arrays, is_break
+from screener.ingest.glyphs import WORD_BREAKS
 from screener.ingest.limits import Limits
 from screener.ingest.pdf import read_pdf
 from screener.ingest.reader import read_document
@@ -502,6 +504,42 @@ def test_when_only_the_name_and_job_titles_differ_then_the_scores_are_the_same(r
     other = replace(resume, name=name, jobs=tuple(replace(job, title=title) for job, title in zip(resume.jobs, titles, strict=False)))
     one, two = scores_of(resume.render()), scores_of(other.render())
     assert (one.ai_fit, one.ml_fit, one.lean, one.recommended_role) == pytest.approx((two.ai_fit, two.ml_fit, two.lean, two.recommended_role))
+
+
+# -- Glyphs to words: the step both PDF engines share -----------------------------------------------
+
+#: Glyph texts that have broken word assembly: an invisible character (empty once normalised: a soft
+#: hyphen, a zero-width space), spaces, ideographs set solid, the unreadable mark, a ligature, a hyphen.
+GLYPH_TEXTS = ["a", "B", "7", "", " ", "\u00a0", "中", "文", "\ufffd", "fi", "-"]
+#: Gaps before a glyph, in ems: solid, a fiftieth and a twentieth of an em (letter-spacing), a word space, a step back.
+GLYPH_GAPS = st.one_of(st.sampled_from([0.0, 0.03, 0.05, 0.3, -0.7]), st.floats(-0.6, 1.0))
+
+
+@settings(max_examples=examples(200))
+@given(
+    glyphs=st.lists(
+        st.tuples(st.sampled_from(GLYPH_TEXTS), GLYPH_GAPS, st.sampled_from([0.0, 0.0, 0.0, 2.0, 14.0]), st.sampled_from([8.0, 10.0, 14.0])),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_when_any_glyphs_are_assembled_then_each_printed_glyph_is_in_one_word_in_order(glyphs):
+    """Glyphs at any gap, on any of a few baselines, in any of a few sizes: every one that prints lands in exactly one word.
+
+    A soft hyphen in a letter-spaced line (an empty glyph a twentieth of an em before the next) once
+    stopped the whole PDF as damaged.
+    """
+    laid: list[Glyph] = []
+    x, baseline = 72.0, 700.0
+    for text, gap, drop, size in glyphs:
+        x += gap * size
+        baseline -= drop
+        width = 0.5 * size * max(1, len(text))
+        laid.append(Glyph(text, x, baseline - size, x + width, baseline, size, False, False, None))
+        x += width
+    words = assemble_arrays(GlyphArrays.from_glyphs(laid), page=1)
+    assert "".join(w.text for w in words) == "".join(g.text for g in laid if not is_break(g.text))
+    assert not any(ch in WORD_BREAKS for w in words for ch in w.text)
 
 
 # -- PDF byte mutation --------------------------------------------------------------------------------

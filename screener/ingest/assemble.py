@@ -126,7 +126,8 @@ def _joins(g: GlyphArrays, breaks: np.ndarray, unreadable: np.ndarray) -> np.nda
     upright_joins = (np.abs(g.bottom[1:] - g.bottom[:-1]) <= BASELINE_EM * size) & (gap <= WORD_GAP_EM * size) & (gap >= -BACKSTEP_EM * size)
     solid = np.flatnonzero(upright_joins & (gap > IDEOGRAPH_GAP_EM * size))
     for index in solid:  # few: only pairs set a little apart
-        if is_ideograph(g.text[index][-1]) and is_ideograph(g.text[index + 1][0]):
+        left, right = g.text[index], g.text[index + 1]
+        if left and right and is_ideograph(left[-1]) and is_ideograph(right[0]):  # an invisible glyph's text is empty
             upright_joins[index] = False
     # Vertical text runs along y: the same rules with the axes swapped.
     downward = g.top[1:] >= g.top[:-1]
