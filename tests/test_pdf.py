@@ -232,3 +232,42 @@ def test_when_a_soft_hyphen_is_printed_in_letter_spaced_text_then_the_pdf_is_rea
     doc = read_document(pdf, vocab, engine=engine)
     assert "retrieval service with RAG" in doc.text
     assert [s.kind for s in doc.sections] == [SectionKind.EXPERIENCE]
+
+
+def _overprinted_pdf(path):
+    """A heading and a bullet each drawn twice, a quarter point apart (fake bold), then small type with doubled letters."""
+    from reportlab.pdfgen import canvas
+
+    page = canvas.Canvas(str(path))
+    for dx in (0, 0.3):
+        page.setFont("Helvetica", 14)
+        page.drawString(72 + dx, 700, "Experience")
+    page.setFont("Helvetica", 10)
+    page.drawString(72, 680, "Senior ML Engineer, Acme")
+    for dx in (0, 0.25):
+        page.drawString(72 + dx, 665, "Shipped a RAG assistant to 40k users")
+    page.setFont("Helvetica", 4)
+    page.drawString(72, 640, "Will illustrate small print")
+    page.save()
+    return path
+
+
+@pytest.mark.parametrize("engine", ENGINE_NAMES)
+def test_when_text_is_drawn_twice_as_fake_bold_then_it_is_read_once(tmp_path, vocab, engine):
+    doc = read_document(_overprinted_pdf(tmp_path / "bold.pdf"), vocab, engine=engine)
+    assert [line.text for line in doc.lines[:3]] == ["Experience", "Senior ML Engineer, Acme", "Shipped a RAG assistant to 40k users"]
+    assert doc.sections[0].kind is SectionKind.EXPERIENCE
+    assert "Will illustrate small print" in doc.text  # doubled letters in 4 pt type are letters, not copies
+
+
+def test_the_pdfplumber_engine_drops_copies_by_pdfplumbers_own_rule(tmp_path):
+    """``drop_duplicates`` is ``pdfplumber``'s ``dedupe_chars`` at its default tolerance, only faster (small type aside)."""
+    import pdfplumber
+    from pdfplumber.utils.text import dedupe_chars
+
+    from screener.ingest.pdfplumber_engine import drop_duplicates
+
+    with pdfplumber.open(_overprinted_pdf(tmp_path / "bold.pdf")) as pdf:
+        chars = [char for char in pdf.pages[0].chars if char["size"] > 5]
+    assert drop_duplicates(chars) == dedupe_chars(chars)
+    assert len(drop_duplicates(chars)) == len(chars) - len("Experience") - len("Shipped a RAG assistant to 40k users")  # its spaces are drawn too
