@@ -271,3 +271,44 @@ def test_the_pdfplumber_engine_drops_copies_by_pdfplumbers_own_rule(tmp_path):
         chars = [char for char in pdf.pages[0].chars if char["size"] > 5]
     assert drop_duplicates(chars) == dedupe_chars(chars)
     assert len(drop_duplicates(chars)) == len(chars) - len("Experience") - len("Shipped a RAG assistant to 40k users")  # its spaces are drawn too
+
+
+def _superscripts_pdf(path):
+    """Word's way with ordinals and marks: smaller type raised with text rise, beside the word it belongs to."""
+    from reportlab.pdfgen import canvas
+
+    page = canvas.Canvas(str(path))
+    page.setFont("Helvetica", 14)
+    page.drawString(72, 720, "Experience")
+    y = 700
+    for pieces in (
+        [("Won 1", 0, 10), ("st", 3.3, 6.5), (" place at the 2024 hackathon", 0, 10)],
+        [("Cut latency by 40%", 0, 10), ("1", 3.5, 6), (" across the fleet", 0, 10)],
+        [("Ranked requests with GPT-4", 0, 10), ("TM", 4, 7)],
+    ):
+        text = page.beginText(72, y)
+        for piece, rise, size in pieces:
+            text.setFont("Helvetica", size)
+            text.setRise(rise)
+            text.textOut(piece)
+        page.drawText(text)
+        y -= 16
+    page.setFont("Helvetica", 7)
+    page.drawString(72, 632, "Senior AI Engineer")  # a small line just above a large one is a line of its own
+    page.setFont("Helvetica", 14)
+    page.drawString(72, 620, "Ada Example")
+    page.save()
+    return path
+
+
+@pytest.mark.parametrize("engine", ENGINE_NAMES)
+def test_when_superscripts_are_set_with_text_rise_then_they_stay_on_their_line(tmp_path, vocab, engine):
+    doc = read_document(_superscripts_pdf(tmp_path / "rise.pdf"), vocab, engine=engine)
+    assert [line.text for line in doc.lines] == [
+        "Experience",
+        "Won 1 st place at the 2024 hackathon",
+        "Cut latency by 40% 1 across the fleet",  # the mark stays a word apart: "40%" is still a percentage
+        "Ranked requests with GPT-4 TM",
+        "Senior AI Engineer",
+        "Ada Example",
+    ]

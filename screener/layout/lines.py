@@ -22,6 +22,12 @@ SEGMENT_GAP_EM = 1.0
 #: once it is at least ``MIN_SEGMENT_GAP_EM`` wide (justified lines stretch spaces).
 SEGMENT_GAP_RATIO = 3.0
 MIN_SEGMENT_GAP_EM = 0.6
+#: A row whose words are all at most this share of the size of a word in the row below, raised into that
+#: word's height and set beside it, is that row's superscripts: an ordinal's "st", a footnote mark, a "TM"
+#: set with text rise. Word types "1st" so; alone, the "st" would be a line of its own above its line.
+SUPERSCRIPT_SIZE_RATIO = 0.85
+#: ... beside: its edge at most this many ems (of the larger word) from the larger word's.
+SUPERSCRIPT_GAP_EM = 0.3
 
 
 @dataclass
@@ -81,9 +87,33 @@ def group_rows(words: list[PositionedWord]) -> list[list[PositionedWord]]:
         else:
             rows.append([word])
             anchor, anchor_size = word.bottom, word.size
+    rows = _with_superscripts(rows)
     for row in rows:
         row.sort(key=lambda w: w.x0)
     return rows
+
+
+def _with_superscripts(rows: list[list[PositionedWord]]) -> list[list[PositionedWord]]:
+    """``rows`` (top to bottom) with each row of raised small words joined to the row it is raised into."""
+    merged: list[list[PositionedWord]] = []
+    for row in rows:
+        if merged and _raised_into(merged[-1], row):
+            merged[-1] = merged[-1] + row
+        else:
+            merged.append(row)
+    return merged
+
+
+def _raised_into(raised: list[PositionedWord], row: list[PositionedWord]) -> bool:
+    """Whether every word of ``raised`` is a superscript of a word of ``row``: smaller, within its height, beside it."""
+    return all(any(_superscript_of(word, base) for base in row) for word in raised)
+
+
+def _superscript_of(word: PositionedWord, base: PositionedWord) -> bool:
+    if word.size > SUPERSCRIPT_SIZE_RATIO * base.size or not base.top < word.bottom < base.bottom:
+        return False
+    gap = SUPERSCRIPT_GAP_EM * base.size
+    return abs(word.x0 - base.x1) <= gap or abs(base.x0 - word.x1) <= gap
 
 
 def split_row(row: list[PositionedWord]) -> list[Segment]:
