@@ -234,20 +234,22 @@ def test_when_a_soft_hyphen_is_printed_in_letter_spaced_text_then_the_pdf_is_rea
     assert [s.kind for s in doc.sections] == [SectionKind.EXPERIENCE]
 
 
+def _line(page, y: float, text: str, size: float = 10, *, x: float = 72) -> None:
+    page.setFont("Helvetica", size)
+    page.drawString(x, y, text)
+
+
 def _overprinted_pdf(path):
     """A heading and a bullet each drawn twice, a quarter point apart (fake bold), then small type with doubled letters."""
     from reportlab.pdfgen import canvas
 
     page = canvas.Canvas(str(path))
     for dx in (0, 0.3):
-        page.setFont("Helvetica", 14)
-        page.drawString(72 + dx, 700, "Experience")
-    page.setFont("Helvetica", 10)
-    page.drawString(72, 680, "Senior ML Engineer, Acme")
+        _line(page, 700, "Experience", 14, x=72 + dx)
+    _line(page, 680, "Senior ML Engineer, Acme")
     for dx in (0, 0.25):
-        page.drawString(72 + dx, 665, "Shipped a RAG assistant to 40k users")
-    page.setFont("Helvetica", 4)
-    page.drawString(72, 640, "Will illustrate small print")
+        _line(page, 665, "Shipped a RAG assistant to 40k users", x=72 + dx)
+    _line(page, 640, "Will illustrate small print", 4)
     page.save()
     return path
 
@@ -278,8 +280,7 @@ def _superscripts_pdf(path):
     from reportlab.pdfgen import canvas
 
     page = canvas.Canvas(str(path))
-    page.setFont("Helvetica", 14)
-    page.drawString(72, 720, "Experience")
+    _line(page, 720, "Experience", 14)
     y = 700
     for pieces in (
         [("Won 1", 0, 10), ("st", 3.3, 6.5), (" place at the 2024 hackathon", 0, 10)],
@@ -293,10 +294,8 @@ def _superscripts_pdf(path):
             text.textOut(piece)
         page.drawText(text)
         y -= 16
-    page.setFont("Helvetica", 7)
-    page.drawString(72, 632, "Senior AI Engineer")  # a small line just above a large one is a line of its own
-    page.setFont("Helvetica", 14)
-    page.drawString(72, 620, "Ada Example")
+    _line(page, 632, "Senior AI Engineer", 7)  # a small line just above a large one is a line of its own
+    _line(page, 620, "Ada Example", 14)
     page.save()
     return path
 
