@@ -204,19 +204,25 @@ def test_when_a_pdf_is_read_then_the_input_file_is_unchanged(tmp_path, vocab):
     assert (pdf.read_bytes(), pdf.stat().st_mtime_ns) == before
 
 
-def _letter_spaced_pdf(path, lines: list[str]):
-    """Lines in reportlab's own Vera font (it has a soft hyphen's glyph), letters set a twentieth of an em apart."""
+def _vera() -> str:
+    """reportlab's own Vera font, registered: it has a glyph for the soft hyphen, as LaTeX's and LibreOffice's fonts do."""
     import os
 
     import reportlab
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
 
     pdfmetrics.registerFont(TTFont("Vera", os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf")))
+    return "Vera"
+
+
+def _letter_spaced_pdf(path, lines: list[str]):
+    """Lines in Vera, letters set a twentieth of an em apart."""
+    from reportlab.pdfgen import canvas
+
     page = canvas.Canvas(str(path))
     text = page.beginText(72, 700)
-    text.setFont("Vera", 10)
+    text.setFont(_vera(), 10)
     text.setCharSpace(0.5)
     for line in lines:
         text.textLine(line)
@@ -311,3 +317,48 @@ def test_when_superscripts_are_set_with_text_rise_then_they_stay_on_their_line(t
         "Senior AI Engineer",
         "Ada Example",
     ]
+
+
+def _vera_pdf(path, lines: list[tuple[float, float, str]]):
+    """Lines (x, y, text) in Vera, the one at the top of the page as a heading."""
+    from reportlab.pdfgen import canvas
+
+    page = canvas.Canvas(str(path))
+    for x, y, text in lines:
+        page.setFont(_vera(), 14 if y == 720 else 10)
+        page.drawString(x, y, text)
+    page.save()
+    return path
+
+
+@pytest.mark.parametrize("engine", ENGINE_NAMES)
+def test_when_a_font_prints_its_hyphen_as_a_soft_hyphen_then_it_reads_as_a_hyphen(tmp_path, vocab, engine):
+    """awesome-cv's dates ("Mar. 2021 - Present") lost their end, and words broken at a line end stayed broken."""
+    pdf = _vera_pdf(
+        tmp_path / "shy.pdf",
+        [
+            (72, 720, "Experience"),
+            (72, 700, "ML Engineer, Acme"),
+            (400, 700, "Mar. 2021 \u00ad Present"),
+            (72, 686, "\u2022"),
+            (84, 686, "Built a cloud\u00adnative retrieval service with Kuber\u00ad"),
+            (84, 672, "netes and shipped it to production"),
+        ],
+    )
+    entry = read_document(pdf, vocab, engine=engine).entries[0]
+    assert entry.dates is not None and entry.dates.text == "Mar. 2021 - Present" and entry.dates.current
+    assert [b.text for b in entry.bullets] == ["Built a cloud-native retrieval service with Kubernetes and shipped it to production"]
+
+
+@pytest.mark.parametrize(
+    ("texts", "read"),
+    [
+        (["\u00ad"], ["-"]),  # drawn alone: the hyphen a line broke at
+        (["-\u00ad\u2010"], ["-\u2010"]),  # Word spells its hyphen glyph so: the soft one is only a break opportunity
+        (["infor\u00admation", "a"], ["information", "a"]),  # inside an /ActualText too
+    ],
+)
+def test_a_soft_hyphen_is_a_hyphen_only_as_a_glyph_of_its_own(texts, read):
+    from screener.ingest.glyphs import printed_hyphens
+
+    assert printed_hyphens(texts) == read

@@ -16,13 +16,13 @@ reading the PDF.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import NamedTuple
 
 import numpy as np
 
-from screener.ingest.glyphs import UNREADABLE_GLYPH, WORD_BREAKS, normalise_glyph_text
+from screener.ingest.glyphs import SOFT_HYPHEN, UNREADABLE_GLYPH, WORD_BREAKS, normalise_glyph_text, printed_hyphens
 from screener.ingest.words import RGB, PositionedWord
 
 #: A gap wider than this share of the font size separates two words.
@@ -148,6 +148,9 @@ def assemble_arrays(g: GlyphArrays, page: int) -> list[PositionedWord]:
     if count == 0:
         return []
     page_text = _PageText.of(g.text)
+    if SOFT_HYPHEN in page_text.joined:
+        g = replace(g, text=printed_hyphens(g.text))
+        page_text = _PageText.of(g.text)
     breaks = page_text.breaks
     starts = np.ones(count, dtype=bool)
     starts[1:] = ~_joins(g, breaks, page_text.unreadable)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from screener.ingest.words import RGB
 
@@ -26,7 +27,17 @@ UNREADABLE_GLYPH = "\ufffd"
 WORD_BREAKS = frozenset(" \t\n\r\u00a0\u2002\u2003\u2009\u200a\u3000")
 
 #: Unicode characters that a reader sees as nothing and a word must not keep.
-INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+#: A soft hyphen drawn as a glyph of its own is the hyphen a line broke at, as printed (LaTeX's and
+#: LibreOffice's fonts map their hyphen to it): it reads as "-", and the structure stage mends the word
+#: across the line end. Within a glyph spelled as several characters (Word's hyphen is "-\u00ad\u2010")
+#: or an /ActualText it is what Unicode says, an invisible break opportunity, and is dropped.
+SOFT_HYPHEN = "\u00ad"
+
+
+def printed_hyphens(texts: Sequence[str]) -> list[str]:
+    """Glyph texts with each soft hyphen read as :data:`SOFT_HYPHEN` says."""
+    return ["-" if text == SOFT_HYPHEN else text.replace(SOFT_HYPHEN, "") for text in texts]
 
 
 def base_font_name(fontname: str) -> str:
