@@ -129,3 +129,21 @@ def test_when_realworld_resumes_are_parsed_then_each_finds_sections_and_entries(
         if not ({"experience", "education"} & kinds) or not doc.entries:
             weak.append((name, sorted(kinds)))
     assert weak == []
+
+
+#: Lines the default engine once read wrongly in the real-world corpus, one regression case per fix.
+REALWORLD_READINGS = [
+    # A soft hyphen drawn as the font's hyphen (LaTeX): dates kept only their start, compounds lost their hyphen.
+    ("006_awesome-cv-resume.pdf", "DevOps Engineer\tSep. 2023 - Mar. 2024"),
+    ("007_awesome-cv-cv.pdf", "Back-end\tKoa, Express, Django, REST API"),
+    # A superscript set with rise became a line of its own above its line.
+    ("004_deedy-resume-openfont.pdf", "2012\t2 nd /150\tCS 3110 Biannual Intra-Class Bot Tournament"),
+    ("008_moderncv-classic-green.pdf", "Albert Einstein discovered that e = mc 2 in 1905."),
+    # A space PDFium finds in the glyphs' positions, where an overhanging "f" leaves no gap between the boxes.
+    ("024_reactive-resume-ditto-sample.pdf", "With over two decades of experience at the forefront of digital asset � nancial"),
+]
+
+
+@pytest.mark.parametrize(("pdf_name", "line"), REALWORLD_READINGS)
+def test_when_a_realworld_resume_is_read_then_a_line_once_misread_reads_as_printed(realworld_docs, pdf_name, line):
+    assert line in [source_line.text for source_line in realworld_docs[pdf_name].lines]

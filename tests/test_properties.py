@@ -542,6 +542,17 @@ def test_when_any_glyphs_are_assembled_then_each_printed_glyph_is_in_one_word_in
     assert not any(ch in WORD_BREAKS for w in words for ch in w.text)
 
 
+def test_when_the_engine_found_a_space_between_two_glyphs_then_they_are_two_words():
+    """PDFium spaces words by the glyphs' positions too: an overhanging "f" may leave no gap between the boxes."""
+    import numpy as np
+
+    laid = [Glyph("o", 0, 0, 5, 10, 10, False, False, None), Glyph("f", 5, 0, 12, 10, 10, False, False, None), Glyph("e", 12.2, 0, 17, 10, 10, False, False, None)]
+    arrays = GlyphArrays.from_glyphs(laid)
+    assert [w.text for w in assemble_arrays(arrays, page=1)] == ["ofe"]
+    arrays.spaced = np.array([False, False, True])
+    assert [w.text for w in assemble_arrays(arrays, page=1)] == ["of", "e"]
+
+
 # -- PDF byte mutation --------------------------------------------------------------------------------
 
 #: PDF syntax spliced into the seeds: object and stream framing, filters, cross-reference tables, huge numbers, deep nesting.

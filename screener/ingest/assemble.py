@@ -78,6 +78,7 @@ class GlyphArrays:
     upright: np.ndarray
     color: Sequence[RGB | None]
     concealed: np.ndarray | None = None  # drawn where no reader can see it (engines that can tell)
+    spaced: np.ndarray | None = None  # a space the engine found in the glyphs' positions comes before it (PDFium's)
 
     @classmethod
     def from_glyphs(cls, glyphs: Sequence[Glyph]) -> GlyphArrays:
@@ -139,6 +140,8 @@ def _joins(g: GlyphArrays, breaks: np.ndarray, unreadable: np.ndarray) -> np.nda
     joins &= ~breaks[:-1]
     if g.concealed is not None:
         joins &= g.concealed[1:] == g.concealed[:-1]  # a hidden run never merges into a visible word
+    if g.spaced is not None:
+        joins &= ~g.spaced[1:]
     return joins
 
 

@@ -466,6 +466,9 @@ def _glyph_arrays(text_page: pdfium.PdfTextPage, transform: _Transform, scene: _
     texts, keep, unmapped = _join_ligatures(texts, rect, kept_objects, unmapped)
     if keep is not None:
         rect, inverse, kept = rect[keep], inverse[keep], kept[keep]
+    generated_spaces = np.cumsum((object_array == 0) & (code_array == 0x20))
+    spaced = np.zeros(len(kept), dtype=bool)
+    spaced[1:] = generated_spaces[kept[1:]] > generated_spaces[kept[:-1]]
     unreadable = texts.count(None)
     final = [_or_unreadable(t) for t in texts] if unreadable else texts
     if unmapped and len(unmapped) * 2 >= len(final):
@@ -475,6 +478,7 @@ def _glyph_arrays(text_page: pdfium.PdfTextPage, transform: _Transform, scene: _
             final[position] = UNREADABLE_GLYPH
         unreadable += len(unmapped)
     glyphs = _placed(final, rect, inverse, kept, styles, textpage, transform)
+    glyphs.spaced = spaced
     if scene is not None:
         glyphs.concealed = _concealed(glyphs, styles, inverse, unique, scene)
     return glyphs, unreadable
