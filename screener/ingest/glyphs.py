@@ -54,7 +54,11 @@ def is_italic_font(fontname: str) -> bool:
 
 
 def normalise_glyph_text(text: str) -> str:
-    """Expand ligatures and presentation forms; drop invisible characters."""
+    """Expand ligatures and presentation forms; drop invisible characters.
+
+    A soft hyphen is kept: whether it reads as a hyphen depends on whether it
+    was drawn alone, which :func:`printed_hyphens` decides once glyphs are whole.
+    """
     if not text:
         return ""
     if not text.isascii():
