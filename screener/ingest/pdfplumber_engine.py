@@ -8,7 +8,7 @@ together at its default tolerance, so we read its characters and let
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pdfplumber
@@ -17,6 +17,7 @@ from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import resolve1
 from pdfminer.utils import decode_text
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
+from pdfplumber.utils import cluster_objects
 
 from screener.document import Status
 from screener.errors import DocumentError
@@ -112,23 +113,11 @@ def _apply_actual_text(chars: list[dict], spans: dict[int, str]) -> list[dict]:
     return out
 
 
-def _clusters(members: list[int], value: Callable[[int], float], tolerance: float) -> list[list[int]]:
-    """``members`` in runs whose successive ``value``s differ by at most ``tolerance`` (pdfplumber's ``cluster_objects``)."""
-    ordered = sorted(members, key=value)
-    runs = [[ordered[0]]]
-    for member in ordered[1:]:
-        if value(member) - value(runs[-1][-1]) <= tolerance:
-            runs[-1].append(member)
-        else:
-            runs.append([member])
-    return runs
-
-
 def drop_duplicates(chars: list[dict]) -> list[dict]:
     """``chars`` with each character drawn twice at (nearly) one place kept once, the first by position, in their order.
 
-    pdfplumber's ``dedupe_chars`` rule, without its cost: it puts the survivors
-    back in order with ``list.index``, 40-140 ms on a page of 2,000-3,500 chars.
+    pdfplumber's ``dedupe_chars`` rule, with its ``cluster_objects``, without its cost: it puts the
+    survivors back in order with ``list.index``, 40-140 ms on a page of 2,000-3,500 chars.
     """
     groups: dict[tuple, list[int]] = defaultdict(list)
     for index, char in enumerate(chars):
@@ -138,8 +127,8 @@ def drop_duplicates(chars: list[dict]) -> list[dict]:
         tolerance = min(DUPLICATE_TOLERANCE, DUPLICATE_MAX_EM * float(size or 0.0))
         if len(members) < 2 or tolerance <= 0:
             continue
-        for line in _clusters(members, lambda i: float(chars[i]["doctop"]), tolerance):
-            for place in _clusters(line, lambda i: float(chars[i]["x0"]), tolerance) if len(line) > 1 else ():
+        for line in cluster_objects(members, lambda i: chars[i]["doctop"], tolerance):
+            for place in cluster_objects(line, lambda i: chars[i]["x0"], tolerance) if len(line) > 1 else ():
                 first = min(place, key=lambda i: (chars[i]["doctop"], chars[i]["x0"]))
                 dropped.update(i for i in place if i != first)
     return [char for index, char in enumerate(chars) if index not in dropped] if dropped else chars

@@ -52,9 +52,9 @@ def heading_verdict(line: SourceLine, body: float, vocab: Vocabulary) -> Heading
     """Whether ``line`` heads a section, and of which kind."""
     if len(line.plain) > 2 * MAX_HEADING_CHARS:
         return None  # far too long for a heading, pronouns or not (and a long line never meets the scan below)
-    plain = line.plain
-    # Every pronoun pair has its slash: the scan runs only on the few lines with one.
-    text = (PRONOUNS.sub("", plain).strip() if "/" in plain else "") or plain.strip()
+    text = line.plain.strip()
+    if "/" in text:  # every pronoun pair has its slash: the scan runs only on the few lines with one
+        text = PRONOUNS.sub("", text).strip() or text
     words = text.split()
     if not words or len(text) > MAX_HEADING_CHARS:
         return None
