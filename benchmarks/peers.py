@@ -10,6 +10,7 @@ setup (taxonomy load, worker start-up) included, since a real run pays for it to
 
 from __future__ import annotations
 
+import logging
 import time
 from multiprocessing import get_context
 from pathlib import Path
@@ -18,6 +19,9 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from screener.taxonomy import load_taxonomy
+
+#: pdfminer warns once per glyph of a font without a FontBBox (several corpus files); the peer's output is its time, not its log.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 def _plain_text(path: Path) -> str:

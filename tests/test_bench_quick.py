@@ -45,15 +45,27 @@ ROWS = (
     "| scale max parent RSS MB",
     "| scale max worker RSS MB",
     "| scale parent RSS MB at 10%..100%",
+    "| real-world corpus ",
+    "| real-world floor s / cold wall s",
+    "| real-world cold / floor ratio",
+    "| real-world naive s",
+    "| real-world naive / cold ratio",
 )
+#: Stand-ins for ../shared/corpus/realworld, so the step runs on a fresh machine too.
+REALWORLD_STAND_INS = ("brandon-keller.pdf", "ingrid-solberg.pdf", "lucas-ferreira.pdf")
 
 
 def test_bench_run_prints_the_table_and_writes_bench_json(tmp_path: Path) -> None:
-    command = [sys.executable, str(REPO / "benchmarks" / "run.py"), "--count", str(COUNT), "--scale", str(SCALE), "--skip-naive", "--work", str(tmp_path)]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in REALWORLD_STAND_INS:
+        (corpus / name).write_bytes((REPO / "samples" / "resumes" / name).read_bytes())
+    command = [sys.executable, str(REPO / "benchmarks" / "run.py"), "--count", str(COUNT), "--scale", str(SCALE), "--skip-naive", "--work", str(tmp_path / "work")]
+    command += ["--realworld", str(corpus)]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
-    report = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
+    report = json.loads((tmp_path / "work" / "bench.json").read_text(encoding="utf-8"))
     assert report["set"]["candidates"] == COUNT
     assert report["cold"]["wall_seconds"] > 0 and report["warm"]["wall_seconds"] > 0
     assert report["cold"]["timings"]["candidates_screened"] == COUNT
@@ -70,14 +82,21 @@ def test_bench_run_prints_the_table_and_writes_bench_json(tmp_path: Path) -> Non
     assert len(report["scale"]["rss"]["parent_curve_mb"]) == 10
     assert set(report["measures"]["stage_ms_per_resume"]) >= {"extract", "layout", "structure", "evidence", "score", "report"}
     assert report["compiled_stages"]["active"] == native.guard().active  # the table says which build it measured
+    realworld = report["realworld"]
+    assert (realworld["originals"], realworld["files"]) == (3, 12)  # ceil(12 / 3) copies of each, every one with its own bytes
+    assert realworld["cold"]["timings"]["candidates_screened"] == 12 and realworld["all_screened"]
+    assert realworld["floor"]["files"] == 12 and realworld["naive"] is None and realworld["cold_over_floor"] > 0
+    copies = sorted((tmp_path / "work" / "realworld").glob("*.pdf"))
+    assert len({path.read_bytes() for path in copies}) == 12
 
     out = done.stdout
     assert "| measure" in out and "| target" in out
     for row in ROWS:
         assert row in out, f"missing row {row!r}"
     assert "| skipped" in out  # the naive rows, with --skip-naive
+    assert "3 PDFs x 4 distinct-bytes copies = 12 files" in out
     judged = [line for line in out.splitlines() if line.rstrip().rstrip("|").rstrip().endswith(("| met", "| NOT met", "| n/a"))]
-    assert len(judged) >= 7  # from cache, warm speed-up, cold/floor, naive/cold, dask/scale, worker RSS (cold and scale)
+    assert len(judged) >= 9  # from cache, warm speed-up, cold/floor, naive/cold (bench and real-world), dask/scale, worker RSS (cold and scale)
 
 
 def test_an_earlier_runs_outputs_are_moved_aside_then_deleted_after_the_timed_runs(tmp_path: Path) -> None:
