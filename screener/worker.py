@@ -14,6 +14,7 @@ import json
 import os
 import resource
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -253,6 +254,11 @@ class CandidateScreener:
             self._cache_failed = self._cache is None
         return self._cache
 
+    def _one_commit(self) -> AbstractContextManager[None]:
+        """A candidate's cache entries (documents, evidence, reports) written in one transaction when it is done."""
+        cache = self.cache
+        return cache.deferred() if cache is not None else nullcontext()
+
     def _document(self, path: Path, relative: str, key: str, sha: str, clock: StageClock) -> Document | DocumentError:
         cache = self.cache
         found = stored_document(cache, key, relative)
@@ -306,19 +312,21 @@ class CandidateScreener:
     def screen(self, task: CandidateTask) -> CandidateOutcome:
         """Screen one candidate and write its reports into the run's output folder (the whole result without one)."""
         clock = StageClock()
-        result = self.result(task, clock)
-        if self.settings.out_dir is None:
-            outcome = CandidateOutcome.whole(result)
-        else:
-            with clock.stage("report"):
-                outcome = write_reports(result, self.settings.out_dir, self.cache, task.report_key)
+        with self._one_commit():
+            result = self.result(task, clock)
+            if self.settings.out_dir is None:
+                outcome = CandidateOutcome.whole(result)
+            else:
+                with clock.stage("report"):
+                    outcome = write_reports(result, self.settings.out_dir, self.cache, task.report_key)
         outcome.timings, outcome.pid, outcome.max_rss_kb = clock.ms, os.getpid(), peak_rss_kb()
         return outcome
 
     def render(self, task: CandidateTask) -> RenderedCandidate:
         """Screen one candidate and return its rendered reports instead of writing them (a worker without the output folder)."""
         clock = StageClock()
-        result = self.result(task, clock)
+        with self._one_commit():
+            result = self.result(task, clock)
         with clock.stage("report"):
             rendered = RenderedCandidate.of(result)
         rendered.timings, rendered.pid, rendered.max_rss_kb = clock.ms, os.getpid(), peak_rss_kb()

@@ -166,6 +166,46 @@ def test_put_many_empty_is_a_no_op(cache: Cache) -> None:
 # -- keys ------------------------------------------------------------------------------------------
 
 
+def test_puts_in_a_deferred_block_are_seen_inside_it_and_by_others_only_after_it_in_one_commit(tmp_path: Path) -> None:
+    with Cache(tmp_path / "cache") as writer, Cache(tmp_path / "cache") as reader:
+        writer.put("document", "before", b"stored at once")
+        statements: list[str] = []
+        writer._connection().set_trace_callback(statements.append)
+        with writer.deferred():
+            writer.put("document", "a", json_ish(1))
+            with writer.deferred():  # nested: written with the outer block
+                writer.put("evidence", "b", b"[]")
+            writer.put("report", "c", b"head" + json_ish(2), head=4)
+            # the writer sees its own held entries, by every way of reading
+            assert writer.get("document", "a") == json_ish(1) and writer.contains("evidence", "b")
+            opened = writer.open("report", "c")
+            assert opened is not None and opened.read(4) == b"head"
+            # another connection sees nothing yet
+            assert reader.get("document", "a") is None and not reader.contains("evidence", "b") and reader.get("report", "c") is None
+            assert not [sql for sql in statements if sql.startswith(("BEGIN", "INSERT"))]
+        assert [sql.split()[0] for sql in statements if sql.startswith(("BEGIN", "INSERT", "COMMIT"))] == ["BEGIN", "INSERT", "INSERT", "INSERT", "COMMIT"]
+        assert reader.get("document", "a") == json_ish(1) and reader.get("evidence", "b") == b"[]" and reader.get("report", "c") == b"head" + json_ish(2)
+        assert reader.get("document", "before") == b"stored at once"
+
+
+def test_a_deferred_block_that_raises_still_writes_what_it_held(cache: Cache) -> None:
+    with pytest.raises(RuntimeError), cache.deferred():
+        cache.put("document", "k", b"parsed before the failure")
+        raise RuntimeError("evidence failed")
+    assert cache.get("document", "k") == b"parsed before the failure"
+    cache.put("document", "after", b"written at once again")  # the block is over: puts write immediately
+    with Cache(cache.directory) as other:
+        assert other.get("document", "after") == b"written at once again"
+
+
+def test_a_deferred_block_holds_back_only_its_own_threads_puts(cache: Cache) -> None:
+    with Cache(cache.directory) as other, cache.deferred():
+        thread = threading.Thread(target=cache.put, args=("document", "from-thread", b"x"))
+        thread.start()
+        thread.join()
+        assert other.get("document", "from-thread") == b"x"
+
+
 def test_cache_key_is_stable_and_unambiguous() -> None:
     assert cache_key("ab", "c") != cache_key("a", "bc")
     assert cache_key("a", "") != cache_key("a")
