@@ -20,9 +20,6 @@ import pypdfium2 as pdfium
 
 from screener.taxonomy import load_taxonomy
 
-#: pdfminer warns once per glyph of a font without a FontBBox (several corpus files); the peer's output is its time, not its log.
-logging.getLogger("pdfminer").setLevel(logging.ERROR)
-
 
 def _plain_text(path: Path) -> str:
     """Text of a non-PDF file without any structure: what both peers do for docx/md/txt."""
@@ -102,6 +99,8 @@ def naive_pipeline(paths: list[Path], workers: int = 1) -> dict:
     the files go to a fork Pool that loads the taxonomy once per worker.
     """
     started = time.perf_counter()
+    # pdfminer warns once per glyph of a font without a FontBBox (several corpus files); the peer's output is its time, not its log.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     paths = [Path(p) for p in paths]
     if workers > 1:
         with get_context("fork").Pool(workers, initializer=_load_keywords) as pool:

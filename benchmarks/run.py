@@ -163,17 +163,27 @@ def bench_set(work: Path, count: int) -> tuple[list[Path], dict]:
 
 def scale_set(work: Path, files: list[Path], count: int, scale: int, fresh_set: bool) -> tuple[Path, int, bool]:
     """WORK/scale: ``ceil(scale / count)`` distinct-bytes copies of every candidate; returns (folder, candidates, reused)."""
-    scale_dir, marker = work / "scale", work / "scale.json"
+    scale_dir = work / "scale"
     copies = max(1, math.ceil(scale / count))
     wanted = {"count": count, "seed": SEED, "copies": copies, "files": len(files) * copies}
-    if not fresh_set and marker.is_file() and scale_dir.is_dir() and json.loads(marker.read_text(encoding="utf-8")) == wanted:
-        if sum(1 for p in scale_dir.rglob("*") if p.is_file()) == wanted["files"]:
-            return scale_dir, count * copies, True
-    retire(scale_dir)
+    _, reused = replicated_set(scale_dir, work / "scale.json", files, copies, wanted, reuse=not fresh_set)
+    return scale_dir, count * copies, reused
+
+
+def replicated_set(folder: Path, marker: Path, sources: list[Path], copies: int, wanted: dict, *, reuse: bool = True) -> tuple[list[Path], bool]:
+    """``folder`` with ``copies`` distinct-bytes copies of every source (``replicate``); returns (its files, sorted; reused).
+
+    Reused when ``marker`` records ``wanted`` and the folder holds every copy; otherwise made afresh.
+    """
+    if reuse and marker.is_file() and folder.is_dir() and json.loads(marker.read_text(encoding="utf-8")) == wanted:
+        files = sorted(p for p in folder.rglob("*") if p.is_file())
+        if len(files) == len(sources) * copies:
+            return files, True
+    retire(folder)
     marker.unlink(missing_ok=True)
-    replicate(files, scale_dir, copies)
+    files = sorted(replicate(sources, folder, copies))
     marker.write_text(json.dumps(wanted), encoding="utf-8")
-    return scale_dir, count * copies, False
+    return files, False
 
 
 #: Where the shared real-world corpus sits beside a checkout (absent on a fresh machine: the step is skipped).
@@ -184,17 +194,14 @@ def realworld_set(work: Path, corpus: Path, count: int) -> tuple[list[Path], int
     """WORK/realworld: every PDF of ``corpus`` copied ``ceil(count / n)`` times with distinct bytes; returns (files, originals)."""
     originals = sorted(corpus.glob("*.pdf"))
     copies = max(1, math.ceil(count / len(originals))) if originals else 0
-    folder, marker = work / "realworld", work / "realworld.json"
     wanted = {"corpus": str(corpus), "copies": copies, "originals": [[p.name, p.stat().st_size] for p in originals]}
-    if marker.is_file() and folder.is_dir() and json.loads(marker.read_text(encoding="utf-8")) == wanted:
-        files = sorted(folder.glob("*.pdf"))
-        if len(files) == len(originals) * copies:
-            return files, len(originals)
-    retire(folder)
-    marker.unlink(missing_ok=True)
-    files = sorted(replicate(originals, folder, copies))
-    marker.write_text(json.dumps(wanted), encoding="utf-8")
+    files, _ = replicated_set(work / "realworld", work / "realworld.json", originals, copies, wanted)
     return files, len(originals)
+
+
+def naive_timing(files: list[Path], workers: int) -> dict:
+    """The naive peer over ``files``: its files, pages and seconds (its scores are not the bench's business)."""
+    return {k: v for k, v in naive_pipeline(files, workers=workers).items() if k != "scores"}
 
 
 def realworld_run(work: Path, corpus: Path, count: int, logs: Path, *, naive: bool, naive_workers: int) -> dict | None:
@@ -214,7 +221,7 @@ def realworld_run(work: Path, corpus: Path, count: int, logs: Path, *, naive: bo
     log(f"      cold {cold['wall_seconds']:.2f} s wall, {cold['timings'].get('candidates_screened')} screened")
     peer = None
     if naive:
-        peer = {k: v for k, v in naive_pipeline(files, workers=naive_workers).items() if k != "scores"}
+        peer = naive_timing(files, naive_workers)
         log(f"      naive {peer['seconds']:.2f} s")
     return {
         "corpus": str(corpus),
@@ -583,9 +590,8 @@ def main(argv: list[str] | None = None) -> int:
         report["naive"] = None
     else:
         log(f"[5/8] naive peer: pdfplumber + keyword counting, {args.naive_workers} worker(s)")
-        naive = naive_pipeline(files, workers=args.naive_workers)
-        report["naive"] = {k: v for k, v in naive.items() if k != "scores"}
-        log(f"      {naive['seconds']:.2f} s")
+        report["naive"] = naive_timing(files, args.naive_workers)
+        log(f"      {report['naive']['seconds']:.2f} s")
 
     if args.scale > 0:
         scale_dir, scale_candidates, reused = scale_set(work, files, args.count, args.scale, fresh_set=not info["reused"])

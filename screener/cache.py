@@ -429,9 +429,9 @@ class Cache:
     def _stored(self, kind: str, key: str, action: str) -> object | None:
         """The compressed payload stored under ``(kind, key)``; None when absent or the database fails (a miss)."""
         _check_name(kind, key)
-        for held_kind, held_key, stored in reversed(getattr(self._deferred, "rows", None) or ()):
-            if (held_kind, held_key) == (kind, key):
-                return stored  # put in this thread's open deferred() block: its own writes are visible to it
+        held = self._held(kind, key)
+        if held is not None:
+            return held
         with self._lock:
             try:
                 row = self._connection().execute("SELECT payload FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchone()
@@ -464,7 +464,7 @@ class Cache:
     def contains(self, kind: str, key: str) -> bool:
         """Whether ``(kind, key)`` is stored, without reading its payload."""
         _check_name(kind, key)
-        if any((held_kind, held_key) == (kind, key) for held_kind, held_key, _ in getattr(self._deferred, "rows", None) or ()):
+        if self._held(kind, key) is not None:
             return True
         with self._lock:
             try:
@@ -544,7 +544,7 @@ class Cache:
         the block ends, and never if the process dies inside it (a miss, as
         for any entry not yet written). Nested blocks write with the outermost.
         """
-        if getattr(self._deferred, "rows", None) is not None:
+        if self._held_rows() is not None:
             yield
             return
         self._deferred.rows = held = []
@@ -554,8 +554,19 @@ class Cache:
             self._deferred.rows = None
             self._write_rows([(kind, key, stored, time.time()) for kind, key, stored in held])
 
+    def _held_rows(self) -> list[tuple[str, str, bytes]] | None:
+        """This thread's (kind, key, compressed payload) held by an open :meth:`deferred` block; None outside one."""
+        return getattr(self._deferred, "rows", None)
+
+    def _held(self, kind: str, key: str) -> bytes | None:
+        """The compressed payload this thread's open block holds for ``(kind, key)`` (its last put): its own writes are visible to it."""
+        for held_kind, held_key, stored in reversed(self._held_rows() or ()):
+            if (held_kind, held_key) == (kind, key):
+                return stored
+        return None
+
     def _store(self, kind: str, compressed: list[tuple[str, bytes]]) -> None:
-        held = getattr(self._deferred, "rows", None)
+        held = self._held_rows()
         if held is not None:
             held.extend((kind, key, stored) for key, stored in compressed)
             return
