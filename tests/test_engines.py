@@ -234,7 +234,7 @@ def test_when_the_compiled_loops_are_built_then_they_read_exactly_what_the_ctype
 
     if pdfium_engine._compiled is None:
         pytest.skip("screener.ingest._glyphs was not built (no C compiler at install)")
-    readers = (pdfium_engine._read_styles, pdfium_engine._read_origins, pdfium_engine._read_objects)
+    readers = (pdfium_engine._read_styles, pdfium_engine._read_origins, pdfium_engine._read_objects, pdfium_engine._read_paths)
     assert None not in readers, "the compiled module predates its readers: rebuild it (make install)"
     realworld = CORPUS / "realworld"
     paths = SAMPLE_PDFS + (sorted(realworld.glob("*.pdf")) if realworld.is_dir() else [])
@@ -243,8 +243,76 @@ def test_when_the_compiled_loops_are_built_then_they_read_exactly_what_the_ctype
     monkeypatch.setattr(pdfium_engine, "_read_styles", None)
     monkeypatch.setattr(pdfium_engine, "_read_origins", None)
     monkeypatch.setattr(pdfium_engine, "_read_objects", None)
+    monkeypatch.setattr(pdfium_engine, "_read_paths", None)
     assert _pdfium_pages(paths) == compiled
     assert sum(len(page.words) for page in compiled) > 1000
+
+
+def _scene_pdf(path: Path) -> Path:
+    """One page with every kind of object the page walk tells apart, each where a later check can find it.
+
+    Text under an opaque rect painted after it; a see-through fill and one of alpha 0; a filled circle (a fill, not a
+    rect); a stroked rect (no fill); clipped text; and a form XObject holding a filled rect and text of its own.
+    """
+    from reportlab.lib.colors import Color
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=(612, 792))
+    c.setFont("Helvetica", 10)
+    c.drawString(60, 700, "Covered words")
+    c.setFillColorRGB(1, 1, 1)
+    c.rect(50, 690, 200, 30, fill=1, stroke=0)
+    for alpha, y in ((0.5, 600), (0.0, 560)):
+        c.saveState()  # the fill alpha is graphics state: it would carry over to all that follows
+        c.setFillColor(Color(0.2, 0.4, 0.6, alpha=alpha))
+        c.rect(50, y, 200, 30, fill=1, stroke=0)
+        c.restoreState()
+    c.setFillColorRGB(0.8, 0.2, 0.2)
+    c.circle(400, 600, 20, fill=1, stroke=0)
+    c.rect(300, 500, 100, 40, fill=0, stroke=1)
+    c.saveState()
+    clip = c.beginPath()
+    clip.rect(50, 440, 2, 2)
+    c.clipPath(clip, stroke=0, fill=0)
+    c.setFillColorRGB(0, 0, 0)
+    c.drawString(60, 400, "Clipped words")
+    c.restoreState()
+    c.beginForm("panel")
+    c.setFillColorRGB(0.8, 0.8, 1.0)
+    c.rect(50, 200, 300, 60, fill=1, stroke=0)
+    c.setFillColorRGB(0, 0, 0)
+    c.setFont("Helvetica", 10)
+    c.drawString(60, 230, "Words in a form")
+    c.endForm()
+    c.doForm("panel")
+    c.setFillColorRGB(0, 0, 0)
+    c.drawString(60, 150, "Visible words")
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_when_a_page_paints_fills_rects_clips_and_forms_then_the_compiled_walk_reads_what_the_ctypes_walk_reads(monkeypatch, tmp_path):
+    from screener.ingest import pdfium_engine
+
+    if pdfium_engine._read_paths is None:
+        pytest.skip("screener.ingest._glyphs was not built (no C compiler at install)")
+    path = _scene_pdf(tmp_path / "scene.pdf")
+    (compiled,) = _pdfium_pages([path])
+    monkeypatch.setattr(pdfium_engine, "_read_objects", None)
+    monkeypatch.setattr(pdfium_engine, "_read_paths", None)
+    assert _pdfium_pages([path]) == [compiled]
+    # Not vacuous: the page holds what the walk must tell apart.
+    rects = [(round(r.box.x0), round(r.box.top), r.color) for r in compiled.rects]
+    assert rects == [(50, 72, (1.0, 1.0, 1.0)), (50, 162, (0.2, 0.4, 0.6)), (50, 532, (0.8, 0.8, 1.0))]  # colours chosen to be whole multiples of 1/255
+    assert [(round(f.box.x0), f.color, f.rectangle) for f in compiled.fills] == [
+        (50, (1.0, 1.0, 1.0), True),
+        (50, None, True),  # see-through: its colour is not what shows
+        (380, (0.8, 0.2, 0.2), False),
+        (50, (0.8, 0.8, 1.0), True),
+    ]
+    shown = {word.text for word in compiled.words if not word.concealed}
+    assert {"Visible", "words", "form"} <= shown and not {"Covered", "Clipped"} & shown
 
 
 def test_when_the_compiled_readers_are_given_short_buffers_then_they_refuse_them():
@@ -262,3 +330,5 @@ def test_when_the_compiled_readers_are_given_short_buffers_then_they_refuse_them
         pdfium_engine._read_origins(0, pdfium_engine._ORIGIN_ADDRESS, indices, np.zeros(3), np.zeros(2))
     with pytest.raises(ValueError, match="buffers too small"):
         pdfium_engine._read_objects(0, *pdfium_engine._OBJECT_ADDRESSES, 1, objects, np.zeros(3, dtype=np.int32), np.zeros(11), np.zeros(3, dtype=np.int32))
+    with pytest.raises(ValueError, match="buffers too small"):
+        pdfium_engine._read_paths(*pdfium_engine._PATH_ADDRESSES, 3, objects, np.zeros(3, dtype=np.int32), np.zeros(11, dtype=np.float32), np.zeros(12, dtype=np.uint32))

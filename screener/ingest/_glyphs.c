@@ -6,7 +6,10 @@
  * 2 µs a character, a third of the engine's time on a page of 2,000
  * characters; made here it is a few nanoseconds. A text object's style is six
  * more calls, and a baseline's origin one: few on a page from a typesetter,
- * one per glyph from a browser (thousands a page). PDFium's functions are passed in as
+ * one per glyph from a browser (thousands a page). A page's objects are listed
+ * here too, with what a fill needs of each path (its draw mode, bounds, colour
+ * and shape): a real resume draws about 200 paths a page, most of them strokes,
+ * and reading them through ctypes cost 0.7 ms a file. PDFium's functions are passed in as
  * addresses (pypdfium2 has already loaded the library), so this module links
  * against nothing but Python, and the engine falls back to ctypes where it
  * was not built.
@@ -208,6 +211,63 @@ read_objects(PyObject *module, PyObject *args)
     return release(all, 4, fits, "object");
 }
 
+typedef int (*get_draw_mode_fn)(void *path, int *fill_mode, int *stroke);
+typedef int (*get_bounds_fn)(void *object, float *left, float *bottom, float *right, float *top);
+typedef int (*count_segments_fn)(void *path);
+typedef void *(*get_path_segment_fn)(void *path, int index);
+typedef int (*get_segment_type_fn)(void *segment);
+
+/* What a fill needs of each listed path, as PATH_* bits in facts[i]: filled (a fill mode), its bounds (left, bottom,
+ * right, top), its fill colour (RGBA) and whether it is a rectangle (one move and three or four straight lines, the
+ * shapes pdfplumber calls rects). Bounds, colour and shape are read for filled paths only: most paths are strokes. */
+enum { PATH_FILLED = 1, PATH_BOUNDED = 2, PATH_COLORED = 4, PATH_RECTANGLE = 8 };
+
+static PyObject *
+read_paths(PyObject *module, PyObject *args)
+{
+    unsigned long long get_draw_mode, get_bounds, get_fill, count_segments, get_segment, get_segment_type;
+    int bezier_type;
+    Py_buffer handles, facts, bounds, colors;
+    if (!PyArg_ParseTuple(args, "KKKKKKiw*w*w*w*", &get_draw_mode, &get_bounds, &get_fill, &count_segments, &get_segment, &get_segment_type,
+                          &bezier_type, &handles, &facts, &bounds, &colors))
+        return NULL;
+    Py_ssize_t count = handles.len / (Py_ssize_t)sizeof(uint64_t);
+    int fits = facts.len >= count * (Py_ssize_t)sizeof(int32_t) && bounds.len >= count * 4 * (Py_ssize_t)sizeof(float) &&
+               colors.len >= count * 4 * (Py_ssize_t)sizeof(uint32_t);
+    if (fits) {
+        const uint64_t *handle_of = (const uint64_t *)handles.buf;
+        int32_t *fact_out = (int32_t *)facts.buf;
+        float *bound_out = (float *)bounds.buf;
+        uint32_t *color_out = (uint32_t *)colors.buf;
+        for (Py_ssize_t i = 0; i < count; i++) {
+            void *path = (void *)(uintptr_t)handle_of[i];
+            int fill_mode = 0, stroke = 0, found = 0;
+            fact_out[i] = 0;
+            if (!((get_draw_mode_fn)(uintptr_t)get_draw_mode)(path, &fill_mode, &stroke) || !fill_mode)
+                continue;
+            found = PATH_FILLED;
+            float *box = bound_out + 4 * i;
+            if (((get_bounds_fn)(uintptr_t)get_bounds)(path, box, box + 1, box + 2, box + 3))
+                found |= PATH_BOUNDED;
+            unsigned int *rgba = (unsigned int *)(color_out + 4 * i);
+            if (((get_fill_fn)(uintptr_t)get_fill)(path, rgba, rgba + 1, rgba + 2, rgba + 3))
+                found |= PATH_COLORED;
+            int segments = ((count_segments_fn)(uintptr_t)count_segments)(path);
+            if (segments == 4 || segments == 5) {
+                int straight = 1;
+                for (int segment = 0; segment < segments && straight; segment++)
+                    straight = ((get_segment_type_fn)(uintptr_t)get_segment_type)(((get_path_segment_fn)(uintptr_t)get_segment)(path, segment)) !=
+                               bezier_type;
+                if (straight)
+                    found |= PATH_RECTANGLE;
+            }
+            fact_out[i] = found;
+        }
+    }
+    Py_buffer *all[] = {&handles, &facts, &bounds, &colors};
+    return release(all, 4, fits, "path");
+}
+
 static PyMethodDef methods[] = {
     {"read_chars", read_chars, METH_VARARGS,
      "read_chars(text_page, count, get_text_object, get_loose_box, objects, boxes): each character's text object and loose box, into the buffers."},
@@ -219,10 +279,13 @@ static PyMethodDef methods[] = {
     {"read_objects", read_objects, METH_VARARGS,
      "read_objects(page, get_object, get_type, get_clip, count_paths, count_segments, get_segment, get_point, text_type, handles, kinds, clips, "
      "clipped): a page's objects and the clips of its text, into the buffers."},
+    {"read_paths", read_paths, METH_VARARGS,
+     "read_paths(get_draw_mode, get_bounds, get_fill, count_segments, get_segment, get_segment_type, bezier_type, handles, facts, bounds, colors): "
+     "whether each path is filled and, where it is, its bounds, fill colour and shape, into the buffers."},
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_glyphs", "The PDFium engine's loops over characters, text objects, baselines and page objects.", -1, methods};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_glyphs", "The PDFium engine's loops over characters, text objects, baselines, page objects and paths.", -1, methods};
 
 PyMODINIT_FUNC
 PyInit__glyphs(void)

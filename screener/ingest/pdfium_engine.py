@@ -111,6 +111,21 @@ _OBJECT_ADDRESSES = tuple(
     )
 )
 
+_read_paths = getattr(_compiled, "read_paths", None)
+_PATH_ADDRESSES = tuple(
+    ctypes.cast(function, _VOID).value
+    for function in (
+        _c_function("FPDFPath_GetDrawMode", ctypes.c_int, _VOID, _VOID, _VOID),
+        _c_function("FPDFPageObj_GetBounds", ctypes.c_int, _VOID, _VOID, _VOID, _VOID, _VOID),
+        _get_fill,
+        _c_function("FPDFPath_CountSegments", ctypes.c_int, _VOID),
+        _c_function("FPDFPath_GetPathSegment", _VOID, _VOID, ctypes.c_int),
+        _c_function("FPDFPathSegment_GetType", ctypes.c_int, _VOID),
+    )
+)
+#: What the path readers know of a path, as bits: it is filled, has bounds, has a fill colour, is a rectangle.
+PATH_FILLED, PATH_BOUNDED, PATH_COLORED, PATH_RECTANGLE = 1, 2, 4, 8
+
 #: A font weight (FontDescriptor /FontWeight) from which on a face reads as bold.
 BOLD_WEIGHT = 600
 #: A glyph's descent below the baseline when the font does not say (pdfminer's fallback is 0).
@@ -604,12 +619,25 @@ def _links(document: pdfium.PdfDocument, page: pdfium.PdfPage, transform: _Trans
     return tuple(links)
 
 
-def _is_rectangle(path: object) -> bool:
-    """A path of one move and three or four straight lines: the shapes pdfplumber calls rects."""
+def _path_facts(path: object) -> tuple[int, tuple[float, float, float, float], tuple[int, int, int, int]]:
+    """The ctypes twin of the compiled ``read_paths`` for one path: its PATH_* bits, bounds and fill colour."""
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    nothing = (0.0, 0.0, 0.0, 0.0)
+    if not raw.FPDFPath_GetDrawMode(path, ctypes.byref(fill_mode), ctypes.byref(stroke)) or not fill_mode.value:
+        return 0, nothing, (0, 0, 0, 0)
+    facts = PATH_FILLED
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    bounds = nothing
+    if raw.FPDFPageObj_GetBounds(path, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)):
+        facts |= PATH_BOUNDED
+        bounds = (left.value, bottom.value, right.value, top.value)
+    red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
+    if raw.FPDFPageObj_GetFillColor(path, ctypes.byref(red), ctypes.byref(green), ctypes.byref(blue), ctypes.byref(alpha)):
+        facts |= PATH_COLORED
     segments = raw.FPDFPath_CountSegments(path)
-    if segments not in (4, 5):
-        return False
-    return all(raw.FPDFPathSegment_GetType(raw.FPDFPath_GetPathSegment(path, i)) != raw.FPDF_SEGMENT_BEZIERTO for i in range(segments))
+    if segments in (4, 5) and all(raw.FPDFPathSegment_GetType(raw.FPDFPath_GetPathSegment(path, i)) != raw.FPDF_SEGMENT_BEZIERTO for i in range(segments)):
+        facts |= PATH_RECTANGLE
+    return facts, bounds, (red.value, green.value, blue.value, alpha.value)
 
 
 def _bounds(obj: object, transform: _Transform) -> Box | None:
@@ -647,29 +675,66 @@ def _clip_box(left: float, bottom: float, right: float, top: float, transform: _
     return Box(x0=x0, top=y0, x1=x1, bottom=y1)
 
 
-def _objects(parent: object, count: int, get: object, transform: _Transform, top_level: bool) -> Iterator[tuple[int, object, int, Box | None]]:
-    """Each object's type, handle (None for text, which needs only its address), address (text only) and, for the page's own text, its clip.
+class _Paint(NamedTuple):
+    """A filled path that paints something: its bounds in user space, fill colour (None: unknown) and alpha, and shape."""
 
-    A page's own objects are read in C where built: a browser-made page has a text object per glyph.
-    """
-    if top_level and _read_objects is not None and count > 0:
-        handles, kinds = np.zeros(count, dtype=np.uint64), np.zeros(count, dtype=np.int32)
-        clips, clipped = np.zeros((count, 4), dtype=np.float64), np.zeros(count, dtype=np.int32)
-        _read_objects(ctypes.cast(parent, _VOID).value, *_OBJECT_ADDRESSES, raw.FPDF_PAGEOBJ_TEXT, handles, kinds, clips, clipped)
-        for address, kind, bounds, has_clip in zip(handles.tolist(), kinds.tolist(), clips.tolist(), clipped.tolist(), strict=True):
-            if kind == raw.FPDF_PAGEOBJ_TEXT:
-                yield kind, None, address, _clip_box(*bounds, transform) if has_clip else None
-            else:
-                yield kind, ctypes.cast(address, raw.FPDF_PAGEOBJECT), 0, None
-        return
+    bounds: tuple[float, float, float, float]
+    color: tuple[float, float, float] | None
+    alpha: int
+    rectangle: bool
+
+
+def _paint(facts: int, bounds: tuple[float, float, float, float], rgba: tuple[int, int, int, int]) -> _Paint | None:
+    """What a path paints, or None for a stroke, a path without bounds or a fill of alpha 0."""
+    if facts & (PATH_FILLED | PATH_BOUNDED) != PATH_FILLED | PATH_BOUNDED:
+        return None
+    if not facts & PATH_COLORED:
+        return _Paint(bounds, None, 0, bool(facts & PATH_RECTANGLE))
+    if rgba[3] == 0:
+        return None
+    return _Paint(bounds, (rgba[0] / 255, rgba[1] / 255, rgba[2] / 255), rgba[3], bool(facts & PATH_RECTANGLE))
+
+
+class _Objects(NamedTuple):
+    """One content level's objects in painting order: type and address of each, and by position the clips of its text and its paints."""
+
+    kinds: list[int]
+    addresses: list[int]
+    clips: dict[int, Box]
+    paints: dict[int, _Paint]
+
+
+def _listed_in_c(page: object, count: int, transform: _Transform) -> _Objects:
+    """A page's own objects, read in C: a browser-made page has a text object per glyph, and most paths are strokes."""
+    handles, kinds = np.zeros(count, dtype=np.uint64), np.zeros(count, dtype=np.int32)
+    clips, clipped = np.zeros((count, 4), dtype=np.float64), np.zeros(count, dtype=np.int32)
+    _read_objects(ctypes.cast(page, _VOID).value, *_OBJECT_ADDRESSES, raw.FPDF_PAGEOBJ_TEXT, handles, kinds, clips, clipped)
+    paths = np.flatnonzero(kinds == raw.FPDF_PAGEOBJ_PATH)
+    facts, bounds, colors = np.zeros(len(paths), dtype=np.int32), np.zeros((len(paths), 4), dtype=np.float32), np.zeros((len(paths), 4), dtype=np.uint32)
+    _read_paths(*_PATH_ADDRESSES, raw.FPDF_SEGMENT_BEZIERTO, np.ascontiguousarray(handles[paths]), facts, bounds, colors)
+    filled = np.flatnonzero(facts & PATH_FILLED)
+    paints = {}
+    for row, fact, box, rgba in zip(paths[filled].tolist(), facts[filled].tolist(), bounds[filled].tolist(), colors[filled].tolist(), strict=True):
+        if (paint := _paint(fact, tuple(box), tuple(rgba))) is not None:
+            paints[row] = paint
+    boxes = {row: _clip_box(*clips[row].tolist(), transform) for row in np.flatnonzero(clipped).tolist()}
+    return _Objects(kinds.tolist(), handles.tolist(), boxes, paints)
+
+
+def _listed_one_by_one(parent: object, count: int, get: object, transform: _Transform, top_level: bool) -> _Objects:
+    """The same through ctypes, one call at a time: a form's objects, or a page where the C reader was not built."""
+    listed = _Objects([], [], {}, {})
     for index in range(count):
         obj = get(parent, index)  # type: ignore[operator]
         kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_TEXT:
-            address = ctypes.cast(obj, _VOID).value or 0
-            yield kind, None, address, _clip_bounds(address, transform) if top_level else None
-        else:
-            yield kind, obj, 0, None
+        address = ctypes.cast(obj, _VOID).value or 0
+        listed.kinds.append(kind)
+        listed.addresses.append(address)
+        if kind == raw.FPDF_PAGEOBJ_TEXT and top_level and (clip := _clip_bounds(address, transform)) is not None:
+            listed.clips[index] = clip
+        elif kind == raw.FPDF_PAGEOBJ_PATH and (paint := _paint(*_path_facts(obj))) is not None:
+            listed.paints[index] = paint
+    return listed
 
 
 def _walk_objects(parent: object, count: int, get: object, scene: _Scene, transform: _Transform, top_level: bool = True) -> None:
@@ -677,36 +742,36 @@ def _walk_objects(parent: object, count: int, get: object, scene: _Scene, transf
 
     Clips are read for the page's own text objects only: inside a form they are in the form's space.
     """
-    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    for kind, obj, address, clip in _objects(parent, count, get, transform, top_level):
-        position = len(scene.text_order) + len(scene.fills) + len(scene.images)
-        if kind == raw.FPDF_PAGEOBJ_TEXT:
-            scene.text_order[address] = position
-            if clip is not None:
+    compiled = top_level and count > 0 and _read_objects is not None and _read_paths is not None
+    listed = _listed_in_c(parent, count, transform) if compiled else _listed_one_by_one(parent, count, get, transform, top_level)
+    text, path, image, form = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
+    for index, (kind, address) in enumerate(zip(listed.kinds, listed.addresses, strict=True)):
+        if kind == text:
+            scene.text_order[address] = len(scene.text_order) + len(scene.fills) + len(scene.images)
+            if (clip := listed.clips.get(index)) is not None:
                 scene.clips[address] = clip
-        elif kind == raw.FPDF_PAGEOBJ_IMAGE:
-            box = _bounds(obj, transform)
+        elif kind == path:
+            if (paint := listed.paints.get(index)) is not None:
+                _add_paint(scene, paint, transform)
+        elif kind == image:
+            box = _bounds(ctypes.cast(address, raw.FPDF_PAGEOBJECT), transform)
             scene.images.append(box or Box(x0=0, top=0, x1=0, bottom=0))
-        elif kind == raw.FPDF_PAGEOBJ_FORM:
+        elif kind == form:
+            obj = ctypes.cast(address, raw.FPDF_PAGEOBJECT)
             _walk_objects(obj, raw.FPDFFormObj_CountObjects(obj), raw.FPDFFormObj_GetObject, scene, transform, top_level=False)
-        elif kind == raw.FPDF_PAGEOBJ_PATH:
-            if not raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke)) or not fill_mode.value:
-                continue
-            box = _bounds(obj, transform)
-            if box is None:
-                continue
-            red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
-            color, opaque = None, False
-            if raw.FPDFPageObj_GetFillColor(obj, ctypes.byref(red), ctypes.byref(green), ctypes.byref(blue), ctypes.byref(alpha)):
-                color, opaque = (red.value / 255, green.value / 255, blue.value / 255), alpha.value >= OPAQUE_ALPHA
-            if color is not None and alpha.value == 0:
-                continue  # paints nothing
-            rectangle = _is_rectangle(obj)
-            scene.fills.append(FilledRect(box=box, color=color if opaque else None, rectangle=rectangle))  # see-through: colour unknown
-            if rectangle:
-                scene.rects.append(FilledRect(box=box, color=color))
-                scene.rect_order.append(position)
-                scene.opaque.append(opaque)
+
+
+def _add_paint(scene: _Scene, paint: _Paint, transform: _Transform) -> None:
+    """A fill (a see-through one with its colour unknown) and, where it is a rectangle, a rect at its painting position."""
+    position = len(scene.text_order) + len(scene.fills) + len(scene.images)
+    x0, top, x1, bottom = transform.box(*paint.bounds)
+    box = Box(x0=x0, top=top, x1=x1, bottom=bottom)
+    opaque = paint.color is not None and paint.alpha >= OPAQUE_ALPHA
+    scene.fills.append(FilledRect(box=box, color=paint.color if opaque else None, rectangle=paint.rectangle))
+    if paint.rectangle:
+        scene.rects.append(FilledRect(box=box, color=paint.color))
+        scene.rect_order.append(position)
+        scene.opaque.append(opaque)
 
 
 def _transform(page: pdfium.PdfPage) -> _Transform:
