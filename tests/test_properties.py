@@ -510,7 +510,7 @@ def test_when_only_the_name_and_job_titles_differ_then_the_scores_are_the_same(r
 
 #: Glyph texts that have broken word assembly: an invisible character (empty once normalised: a soft
 #: hyphen, a zero-width space), spaces, ideographs set solid, the unreadable mark, a ligature, a hyphen.
-GLYPH_TEXTS = ["a", "B", "7", "", " ", "\u00a0", "中", "文", "\ufffd", "fi", "-"]
+GLYPH_TEXTS = ["a", "B", "7", "", " ", "\u00a0", " \u2009", "中", "文", "\ufffd", "\ufffd\ufffd", "fi", "-"]
 #: Gaps before a glyph, in ems: solid, a fiftieth and a twentieth of an em (letter-spacing), a word space, a step back.
 GLYPH_GAPS = st.one_of(st.sampled_from([0.0, 0.03, 0.05, 0.3, -0.7]), st.floats(-0.6, 1.0))
 
@@ -540,6 +540,21 @@ def test_when_any_glyphs_are_assembled_then_each_printed_glyph_is_in_one_word_in
     words = assemble_arrays(GlyphArrays.from_glyphs(laid), page=1)
     assert "".join(w.text for w in words) == "".join(g.text for g in laid if not is_break(g.text))
     assert not any(ch in WORD_BREAKS for w in words for ch in w.text)
+
+
+@settings(max_examples=examples(200))
+@given(texts=st.lists(st.sampled_from(GLYPH_TEXTS + ["\u00ad", "x\u00ad", "\u00ad\u00ad", "\U0001f600", "\ud83d"]), min_size=1, max_size=30))
+def test_when_a_page_text_is_read_as_arrays_then_each_glyph_is_judged_as_it_would_be_alone(texts):
+    """The page's glyphs are judged in one pass over their characters (ligatures, empty glyphs and soft hyphens
+    included): each must come out as the per-glyph rules say."""
+    from screener.ingest.assemble import _PageText
+    from screener.ingest.glyphs import printed_hyphens
+
+    page = _PageText.of(texts)
+    assert page.breaks.tolist() == [is_break(t) for t in texts]
+    assert page.unreadable.tolist() == [t == "\ufffd" for t in texts]
+    assert [page.joined[a:b] for a, b in zip(page.offsets[:-1].tolist(), page.offsets[1:].tolist(), strict=True)] == texts
+    assert page.hyphens_printed(texts) == printed_hyphens(texts)
 
 
 def test_when_the_engine_found_a_space_between_two_glyphs_then_they_are_two_words():

@@ -59,8 +59,6 @@ def is_break(text: str) -> bool:
     return not text or text in WORD_BREAKS or all(ch in WORD_BREAKS for ch in text)
 
 
-#: The one-character (and empty) texts that break words, for the per-glyph test.
-_BREAK_TEXTS = frozenset(WORD_BREAKS | {""})
 
 
 @dataclass
@@ -76,7 +74,7 @@ class GlyphArrays:
     bold: np.ndarray
     italic: np.ndarray
     upright: np.ndarray
-    color: Sequence[RGB | None]
+    color: Sequence[RGB | None] | np.ndarray  # a list, or an object array (an engine that shares one tuple per colour)
     concealed: np.ndarray | None = None  # drawn where no reader can see it (engines that can tell)
     spaced: np.ndarray | None = None  # a space the engine found in the glyphs' positions comes before it (PDFium's)
 
@@ -94,6 +92,7 @@ _BMP = 0xFFFF
 _BREAK_TABLE = np.zeros(_BMP + 1, dtype=bool)
 _BREAK_TABLE[[ord(ch) for ch in WORD_BREAKS]] = True
 assert not _BREAK_TABLE[_BMP] and all(ord(ch) < _BMP for ch in WORD_BREAKS)
+_UNREADABLE_CODE, _SOFT_HYPHEN_CODE = ord(UNREADABLE_GLYPH), ord(SOFT_HYPHEN)
 #: Words made from their zipped columns without a Python call per word (a named tuple's own constructor is one).
 _word = partial(tuple.__new__, PositionedWord)
 
@@ -109,15 +108,28 @@ class _PageText(NamedTuple):
     @classmethod
     def of(cls, texts: Sequence[str]) -> _PageText:
         joined = "".join(texts)
-        if len(joined) == len(texts) and "" not in texts:  # every glyph one character, the common case: read as code points, at C speed
-            codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-            offsets = np.arange(len(texts) + 1, dtype=np.int64)
-            return cls(_BREAK_TABLE[np.minimum(codes, _BMP)], codes == ord(UNREADABLE_GLYPH), joined, offsets)
-        breaks = np.array([t in _BREAK_TEXTS or (len(t) > 1 and is_break(t)) for t in texts], dtype=bool)
-        unreadable = np.array([t == UNREADABLE_GLYPH for t in texts], dtype=bool)
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")  # read as code points, at C speed
+        char_breaks = _BREAK_TABLE[np.minimum(codes, _BMP)]
+        if len(joined) == len(texts) and "" not in texts:  # every glyph one character, the common case
+            return cls(char_breaks, codes == _UNREADABLE_CODE, joined, np.arange(len(texts) + 1, dtype=np.int64))
+        # Ligatures spell a glyph as several characters, invisible ones as none: a glyph breaks words when none of its
+        # characters prints (an empty glyph among them), and is unreadable when it is the one stand-in character.
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum([len(t) for t in texts], out=offsets[1:])
+        np.cumsum(lengths, out=offsets[1:])
+        printing = np.zeros(len(codes) + 1, dtype=np.int64)
+        np.cumsum(~char_breaks, out=printing[1:])
+        breaks = printing[offsets[1:]] == printing[offsets[:-1]]
+        unreadable = (lengths == 1) & (np.append(codes, 0)[offsets[:-1]] == _UNREADABLE_CODE)
         return cls(breaks, unreadable, joined, offsets)
+
+    def hyphens_printed(self, texts: Sequence[str]) -> list[str]:
+        """The texts with each soft hyphen read as :func:`printed_hyphens` says, touching only the glyphs that hold one."""
+        at = np.flatnonzero(np.frombuffer(self.joined.encode("utf-32-le", "surrogatepass"), dtype="<u4") == _SOFT_HYPHEN_CODE)
+        mended = list(texts)
+        for glyph in np.unique(np.searchsorted(self.offsets, at, side="right") - 1).tolist():
+            mended[glyph] = printed_hyphens([mended[glyph]])[0]
+        return mended
 
 
 def _joins(g: GlyphArrays, breaks: np.ndarray, unreadable: np.ndarray) -> np.ndarray:
@@ -152,7 +164,7 @@ def assemble_arrays(g: GlyphArrays, page: int) -> list[PositionedWord]:
         return []
     page_text = _PageText.of(g.text)
     if SOFT_HYPHEN in page_text.joined:
-        g = replace(g, text=printed_hyphens(g.text))
+        g = replace(g, text=page_text.hyphens_printed(g.text))
         page_text = _PageText.of(g.text)
     breaks = page_text.breaks
     starts = np.ones(count, dtype=bool)
@@ -174,7 +186,7 @@ def assemble_arrays(g: GlyphArrays, page: int) -> list[PositionedWord]:
     heads = kept[first]
     upright = g.upright[heads].tolist()
     concealed = g.concealed[heads].tolist() if g.concealed is not None else [False] * len(first)
-    colors = list(map(g.color.__getitem__, heads.tolist()))
+    colors = g.color[heads].tolist() if isinstance(g.color, np.ndarray) else list(map(g.color.__getitem__, heads.tolist()))
     # Every word's text is a slice of the page's text joined once (its glyphs run unbroken: breaks end words,
     # and a word's glyphs are consecutive); the columns are zipped into words at the end.
     joined, offsets = page_text.joined, page_text.offsets

@@ -20,6 +20,7 @@ each call through ctypes costs about a microsecond.
 from __future__ import annotations
 
 import ctypes
+import functools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -161,7 +162,8 @@ class _Styles:
     descent: np.ndarray  # below the baseline, in points (negative)
     bold: np.ndarray
     italic: np.ndarray
-    color: list[tuple[float, float, float] | None]
+    palette: np.ndarray  # object array: the page's distinct fill colours (None: unknown), shared by the glyphs that use them
+    color_index: np.ndarray  # each object's colour, as a position in ``palette``
     upright: np.ndarray
     unmapped: np.ndarray  # its first character has no Unicode mapping, so each one is checked
     invisible: np.ndarray  # painted in an invisible render mode or with a fully transparent fill
@@ -231,21 +233,43 @@ def open_pdf(path: Path) -> pdfium.PdfDocument:
         raise DocumentError(Status.CORRUPT, f"the PDF is damaged and cannot be read ({' '.join(str(exc).split())[:120]})") from None
 
 
+#: A base font name's (bold, italic), by name: the same few faces recur on every page of every resume.
+_NAMED_FACE: dict[str, tuple[bool, bool]] = {}
+#: Where font names are read (grown when one is longer), and the descent's out-parameter.
+_FONT_NAME = [ctypes.create_string_buffer(128)]
+_DESCENT = ctypes.c_float()
+_DESCENT_REF = ctypes.byref(_DESCENT)
+
+
+def _font_name(font: int) -> str:
+    length = _get_font_name(font, None, 0)
+    if not length:
+        return ""
+    if length > len(_FONT_NAME[0]):
+        _FONT_NAME[0] = ctypes.create_string_buffer(length)
+    buffer = _FONT_NAME[0]
+    _get_font_name(font, buffer, length)
+    return buffer.value.decode("utf-8", "replace")
+
+
 def _font_facts(font: int, cache: dict[int, tuple[bool, bool, float]]) -> tuple[bool, bool, float]:
-    """(bold, italic, descent per point of size) of a font, read once per font."""
+    """(bold, italic, descent per point of size) of a font, read once per font and page.
+
+    Not once per document: a font's handle may be freed with its page and reused by another font.
+    """
     facts = cache.get(font)
     if facts is None:
-        name = ""
-        length = _get_font_name(font, None, 0)
-        if length:
-            buffer = ctypes.create_string_buffer(length)
-            _get_font_name(font, buffer, length)
-            name = buffer.value.decode("utf-8", "replace")
-        descent = ctypes.c_float(0.0)
-        per_point = descent.value if _get_descent(font, 1.0, ctypes.byref(descent)) else DEFAULT_DESCENT
-        # A Type3 font has no base font name to read boldness from; its descriptor's weight says it.
-        bold = is_bold_font(name) if name else _get_font_weight(font) >= BOLD_WEIGHT
-        facts = (bold, is_italic_font(name), per_point)
+        name = _font_name(font)
+        _DESCENT.value = 0.0
+        per_point = _DESCENT.value if _get_descent(font, 1.0, _DESCENT_REF) else DEFAULT_DESCENT
+        if name:
+            face = _NAMED_FACE.get(name)
+            if face is None:
+                face = _NAMED_FACE[name] = (is_bold_font(name), is_italic_font(name))
+            bold, italic = face
+        else:  # a Type3 font has no base font name to read boldness from; its descriptor's weight says it
+            bold, italic = _get_font_weight(font) >= BOLD_WEIGHT, False
+        facts = (bold, italic, per_point)
         cache[font] = facts
     return facts
 
@@ -327,8 +351,7 @@ def _styles(found: _RawStyles, fonts: dict[int, tuple[bool, bool, float]], rotat
     italic = np.asarray([fact[1] for fact in facts], dtype=bool)[per_object]
     descent = np.asarray([fact[2] for fact in facts], dtype=np.float64)[per_object]
     filled = found.filled != 0
-    shades = (found.rgba[:, :3].astype(np.float64) / 255).tolist()
-    color = [tuple(shade) if ok else None for shade, ok in zip(shades, filled.tolist(), strict=True)]
+    palette, color_index = _palette(found.rgba, filled)
     transparent = filled & (found.rgba[:, 3] == 0)
     for _ in range(rotation // 90):  # the matrix as the page is shown, after /Rotate (clockwise)
         a, b, c, d = b, -a, d, -c
@@ -336,7 +359,22 @@ def _styles(found: _RawStyles, fonts: dict[int, tuple[bool, bool, float]], rotat
     invisible = transparent
     for mode in INVISIBLE_RENDER_MODES:  # two modes: an equality each costs less than np.isin's sort
         invisible = invisible | (found.render_modes == mode)
-    return _Styles(size, descent * size, bold, italic, color, upright, found.map_errors != 0, invisible)  # type: ignore[arg-type]
+    return _Styles(size, descent * size, bold, italic, palette, color_index, upright, found.map_errors != 0, invisible)  # type: ignore[arg-type]
+
+
+def _palette(rgba: np.ndarray, filled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct fill colours of the page's text objects (None where unread), and each object's among them.
+
+    A page from a browser has a text object per glyph and a handful of colours: a tuple per colour, not per object.
+    """
+    channels = rgba[:, :3].astype(np.int64)  # each 0-255
+    keys = np.where(filled, (channels[:, 0] << 32) | (channels[:, 1] << 16) | channels[:, 2], -1)
+    distinct, first, color_index = np.unique(keys, return_index=True, return_inverse=True)
+    palette = np.empty(len(distinct), dtype=object)
+    shades = (channels[first].astype(np.float64) / 255).tolist()
+    for position, (key, shade) in enumerate(zip(distinct.tolist(), shades, strict=True)):
+        palette[position] = tuple(shade) if key >= 0 else None
+    return palette, color_index.reshape(-1)
 
 
 def _character(code: int) -> str | None:
@@ -355,6 +393,13 @@ def _character(code: int) -> str | None:
     return chr(code)
 
 
+@functools.lru_cache(maxsize=4096)
+def _code_text(code: int) -> str | None:
+    """A code's text, normalised (presentation forms expanded, invisible characters dropped): the same few recur on every page."""
+    text = _character(code)
+    return normalise_glyph_text(text) if text is not None and not text.isascii() else text
+
+
 def _codes(text_page: pdfium.PdfTextPage, textpage: int, count: int) -> list[int]:
     """Every character's code, in one call where PDFium allows it.
 
@@ -362,12 +407,14 @@ def _codes(text_page: pdfium.PdfTextPage, textpage: int, count: int) -> list[int
     characters beyond the BMP (then the lengths differ) and the codes it
     blanks to U+FFFE (line-end hyphens among them): those are asked for one by one.
     """
-    buffer = ctypes.create_string_buffer(2 * (count + 1))
-    written = raw.FPDFText_GetText(text_page, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
-    units = buffer.raw[: 2 * max(0, written - 1)].decode("utf-16-le", "surrogatepass")
-    if len(units) != count:
+    units = np.zeros(count + 1, dtype=np.uint16)
+    written = raw.FPDFText_GetText(text_page, 0, count, units.ctypes.data_as(ctypes.POINTER(ctypes.c_ushort)))
+    if max(0, written - 1) != count:
         return [_get_unicode(textpage, index) for index in range(count)]
-    codes = np.frombuffer(units.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.int64)
+    codes = units[:count].astype(np.int64)
+    high, low = (codes >= 0xD800) & (codes < 0xDC00), (codes >= 0xDC00) & (codes < 0xE000)
+    if (high[:-1] & low[1:]).any():  # a pair spells one character: the positions no longer line up
+        return [_get_unicode(textpage, index) for index in range(count)]
     for index in np.flatnonzero((codes == BLANKED) | ((codes >= 0xD800) & (codes < 0xE000))).tolist():
         codes[index] = _get_unicode(textpage, index)
     return codes.tolist()
@@ -375,9 +422,7 @@ def _codes(text_page: pdfium.PdfTextPage, textpage: int, count: int) -> list[int
 
 def _text_of(code: int, textpage: int, index: int, unmapped_font: bool) -> tuple[str | None, bool]:
     """A kept character's text (None: unreadable) and whether PDFium had no Unicode mapping for it."""
-    text = _character(code)
-    if text is not None and not text.isascii():
-        text = normalise_glyph_text(text)  # presentation forms expanded, invisible characters dropped
+    text = _code_text(code)
     if code in TEX_LIGATURES and _has_map_error(textpage, index):
         return TEX_LIGATURES[code], False
     if text is not None and unmapped_font and _has_map_error(textpage, index):
@@ -433,7 +478,7 @@ def _join_ligatures(
         texts[head] = _or_unreadable(texts[head]) + _or_unreadable(texts[position])
     keep = np.flatnonzero(~same_box)
     renumber = np.cumsum(~same_box) - 1
-    return [texts[i] for i in keep.tolist()], keep, sorted({int(renumber[p]) for p in unmapped})
+    return list(map(texts.__getitem__, keep.tolist())), keep, sorted(set(renumber[unmapped].tolist())) if unmapped else []
 
 
 def _objects_and_boxes(textpage: int, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -535,10 +580,22 @@ def _concealed(glyphs: GlyphArrays, styles: _Styles, inverse: np.ndarray, unique
         concealed |= _clipped(glyphs, inverse, unique, scene.clips)
     covering = [i for i, opaque in enumerate(scene.opaque) if opaque]
     if covering:
-        order = np.asarray([scene.text_order.get(int(obj), -1) for obj in unique.tolist()], dtype=np.int64)[inverse]
+        order = _painting_order(scene.text_order, unique)[inverse]
         later = np.asarray([scene.rect_order[i] for i in covering])[None, :] > order[:, None]
         concealed |= (_inside(glyphs, [scene.rects[i].box for i in covering]) & later).any(axis=1)
     return concealed
+
+
+def _painting_order(text_order: dict[int, int], objects: np.ndarray) -> np.ndarray:
+    """Each listed text object's painting position (-1 where the walk did not meet it)."""
+    addresses = np.fromiter(text_order.keys(), dtype=np.uint64, count=len(text_order))
+    positions = np.fromiter(text_order.values(), dtype=np.int64, count=len(text_order))
+    if not len(addresses):
+        return np.full(len(objects), -1, dtype=np.int64)
+    by_address = np.argsort(addresses)
+    addresses, positions = addresses[by_address], positions[by_address]
+    at = np.minimum(np.searchsorted(addresses, objects), len(addresses) - 1)
+    return np.where(addresses[at] == objects, positions[at], -1)
 
 
 def _baselines(textpage: int, indices: np.ndarray) -> np.ndarray:
@@ -590,7 +647,7 @@ def _placed(
         bold=styles.bold[inverse],
         italic=styles.italic[inverse],
         upright=upright,
-        color=list(map(styles.color.__getitem__, inverse.tolist())),
+        color=styles.palette[styles.color_index[inverse]],
     )
 
 
