@@ -219,10 +219,11 @@ class EvidenceExtractor:
                     continue
                 kind = kind.removesuffix("@start")
             per_unit[unit].signals.append((kind, start, end))
-        # Quantities only count in units with a digit, and a token pattern costs per token: it runs over those units' own tokens.
+        # Quantities only count in units that name a skill and hold a digit (a unit naming none gives no item), and a token
+        # pattern costs per token: it runs over those units' own tokens.
         for index, quantity_unit in enumerate(units):
             matches = per_unit[index]
-            if matches.lo < 0 or not DIGIT.search(quantity_unit.text):
+            if matches.lo < 0 or not matches.mentions or not DIGIT.search(quantity_unit.text):
                 continue
             for match_id, start, end in self.x.quantities(doc[matches.lo : matches.hi]):
                 label = self.vocab_strings[match_id]
