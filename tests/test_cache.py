@@ -576,3 +576,22 @@ def test_default_cache_dir_honours_the_environment(tmp_path: Path, monkeypatch: 
         assert default_cache_dir() == expected
     monkeypatch.setenv("SCREENER_CACHE_DIR", "~/somewhere")
     assert default_cache_dir() == tmp_path / "home" / "somewhere"
+
+
+def test_a_pickled_value_comes_back_equal_frozen_and_with_the_fields_it_was_given() -> None:
+    """Frozen values pickle as class, fields and given fields (screener.frozen): nothing of pydantic's state may be lost."""
+    import pydantic
+
+    from screener.cache import pickled, unpickled
+    from screener.document import Block, Document, Line, Span
+
+    line = Line(text="Shipped a RAG service", span=Span(start=0, end=21), bold=True)  # page, column, size... left to their defaults
+    document = Document(source="a.pdf", format="pdf", text=line.text, blocks=(Block(kind="bullet", text=line.text, span=line.span, lines=(line,)),))
+    back = unpickled(pickled(document), Document)
+    assert back == document and back is not document
+    assert back.model_dump() == document.model_dump() and back.model_dump_json() == document.model_dump_json()
+    assert back.blocks[0].lines[0].model_fields_set == {"text", "span", "bold"}
+    assert back.model_fields_set == document.model_fields_set
+    with pytest.raises(pydantic.ValidationError):
+        back.blocks[0].lines[0].text = "changed"  # type: ignore[misc]
+    assert hash(back.blocks[0].lines[0]) == hash(line)
