@@ -332,3 +332,35 @@ def test_when_the_compiled_readers_are_given_short_buffers_then_they_refuse_them
         pdfium_engine._read_objects(0, *pdfium_engine._OBJECT_ADDRESSES, 1, objects, np.zeros(3, dtype=np.int32), np.zeros(11), np.zeros(3, dtype=np.int32))
     with pytest.raises(ValueError, match="buffers too small"):
         pdfium_engine._read_paths(*pdfium_engine._PATH_ADDRESSES, 3, objects, np.zeros(3, dtype=np.int32), np.zeros(11, dtype=np.float32), np.zeros(12, dtype=np.uint32))
+
+
+#: Reads the listed PDFs alone and then from four threads at once, and says whether every thread read what the lone read did.
+_THREADED_READS = """
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from screener.ingest import pdfium_engine
+paths = [Path(p) for p in sys.argv[1:]]
+alone = [list(pdfium_engine.iter_pages(p, 50)) for p in paths]
+with ThreadPoolExecutor(4) as pool:
+    for _ in range(3):
+        together = list(pool.map(lambda p: list(pdfium_engine.iter_pages(p, 50)), paths))
+        assert together == alone, [p.name for p, a, b in zip(paths, alone, together) if a != b]
+print("same")
+"""
+
+
+def test_when_threads_of_one_process_read_pdfs_at_once_then_each_reads_what_it_reads_alone():
+    """PDFium is not thread-safe, not even across documents: without one lock per process, threads crash it or misread files.
+
+    A Dask worker with several threads, or a notebook's thread pool, reads this way. Run in a child process, so a crash is
+    this test's failure rather than the whole run's.
+    """
+    import subprocess
+    import sys
+
+    realworld = CORPUS / "realworld"
+    paths = SAMPLE_PDFS + (sorted(realworld.glob("*.pdf")) if realworld.is_dir() else [])
+    done = subprocess.run([sys.executable, "-c", _THREADED_READS, *map(str, paths)], capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "same"

@@ -22,6 +22,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import math
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -862,14 +863,24 @@ def page_words(document: pdfium.PdfDocument, page: pdfium.PdfPage, number: int) 
     )
 
 
+#: PDFium is not thread-safe, not even across documents: one call at a time per process. A worker with several
+#: threads (a Dask worker's, a notebook's pool) reads a page at a time; a process of one thread never waits.
+PDFIUM_CALLS = threading.RLock()
+
+
 def iter_pages(path: Path, max_pages: int) -> Iterator[PageWords]:
-    document = open_pdf(path)
+    with PDFIUM_CALLS:
+        document = open_pdf(path)
+        pages = min(len(document), max_pages)
     try:
-        for index in range(min(len(document), max_pages)):
-            page = document[index]
-            try:
-                yield page_words(document, page, index + 1)
-            finally:
-                page.close()
+        for index in range(pages):
+            with PDFIUM_CALLS:
+                page = document[index]
+                try:
+                    words = page_words(document, page, index + 1)
+                finally:
+                    page.close()
+            yield words
     finally:
-        document.close()
+        with PDFIUM_CALLS:
+            document.close()
