@@ -32,6 +32,3 @@ class Frozen(BaseModel):
         A cached document is a few thousand of these: a third less time to store it and to load it back.
         """
         return (_rebuilt, (type(self), self.__dict__, self.__pydantic_fields_set__))
-
-    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
-        return self.__reduce__()

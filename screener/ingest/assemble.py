@@ -59,8 +59,6 @@ def is_break(text: str) -> bool:
     return not text or text in WORD_BREAKS or all(ch in WORD_BREAKS for ch in text)
 
 
-
-
 @dataclass
 class GlyphArrays:
     """A page's glyphs, in stream order, as columns; ``text`` is already normalised."""
@@ -74,7 +72,7 @@ class GlyphArrays:
     bold: np.ndarray
     italic: np.ndarray
     upright: np.ndarray
-    color: Sequence[RGB | None] | np.ndarray  # a list, or an object array (an engine that shares one tuple per colour)
+    color: np.ndarray  # object array of RGB | None (an engine may share one tuple among the glyphs of a colour)
     concealed: np.ndarray | None = None  # drawn where no reader can see it (engines that can tell)
     spaced: np.ndarray | None = None  # a space the engine found in the glyphs' positions comes before it (PDFium's)
 
@@ -83,7 +81,8 @@ class GlyphArrays:
         columns = list(zip(*glyphs, strict=True)) if glyphs else [()] * 10
         floats = [np.asarray(column, dtype=np.float64) for column in columns[1:6]]
         flags = [np.asarray(column, dtype=bool) for column in (columns[6], columns[7], columns[9])]
-        return cls(columns[0], *floats, flags[0], flags[1], flags[2], columns[8])
+        colors = np.fromiter(columns[8], dtype=object, count=len(glyphs))
+        return cls(columns[0], *floats, flags[0], flags[1], flags[2], colors)
 
 
 #: Which code points below U+FFFF are :data:`WORD_BREAKS` (all of which are), looked up per glyph in one gather;
@@ -103,6 +102,7 @@ class _PageText(NamedTuple):
     breaks: np.ndarray
     unreadable: np.ndarray
     joined: str
+    codes: np.ndarray  # the joined text's code points
     offsets: np.ndarray  # glyph i is joined[offsets[i]:offsets[i + 1]]
 
     @classmethod
@@ -111,7 +111,7 @@ class _PageText(NamedTuple):
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")  # read as code points, at C speed
         char_breaks = _BREAK_TABLE[np.minimum(codes, _BMP)]
         if len(joined) == len(texts) and "" not in texts:  # every glyph one character, the common case
-            return cls(char_breaks, codes == _UNREADABLE_CODE, joined, np.arange(len(texts) + 1, dtype=np.int64))
+            return cls(char_breaks, codes == _UNREADABLE_CODE, joined, codes, np.arange(len(texts) + 1, dtype=np.int64))
         # Ligatures spell a glyph as several characters, invisible ones as none: a glyph breaks words when none of its
         # characters prints (an empty glyph among them), and is unreadable when it is the one stand-in character.
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
@@ -121,11 +121,11 @@ class _PageText(NamedTuple):
         np.cumsum(~char_breaks, out=printing[1:])
         breaks = printing[offsets[1:]] == printing[offsets[:-1]]
         unreadable = (lengths == 1) & (np.append(codes, 0)[offsets[:-1]] == _UNREADABLE_CODE)
-        return cls(breaks, unreadable, joined, offsets)
+        return cls(breaks, unreadable, joined, codes, offsets)
 
     def hyphens_printed(self, texts: Sequence[str]) -> list[str]:
         """The texts with each soft hyphen read as :func:`printed_hyphens` says, touching only the glyphs that hold one."""
-        at = np.flatnonzero(np.frombuffer(self.joined.encode("utf-32-le", "surrogatepass"), dtype="<u4") == _SOFT_HYPHEN_CODE)
+        at = np.flatnonzero(self.codes == _SOFT_HYPHEN_CODE)
         mended = list(texts)
         for glyph in np.unique(np.searchsorted(self.offsets, at, side="right") - 1).tolist():
             mended[glyph] = printed_hyphens([mended[glyph]])[0]
@@ -186,7 +186,7 @@ def assemble_arrays(g: GlyphArrays, page: int) -> list[PositionedWord]:
     heads = kept[first]
     upright = g.upright[heads].tolist()
     concealed = g.concealed[heads].tolist() if g.concealed is not None else [False] * len(first)
-    colors = g.color[heads].tolist() if isinstance(g.color, np.ndarray) else list(map(g.color.__getitem__, heads.tolist()))
+    colors = g.color[heads].tolist()
     # Every word's text is a slice of the page's text joined once (its glyphs run unbroken: breaks end words,
     # and a word's glyphs are consecutive); the columns are zipped into words at the end.
     joined, offsets = page_text.joined, page_text.offsets

@@ -181,6 +181,10 @@ class _Scene(NamedTuple):
     fills: list[FilledRect]  # every filled path's bounds (rects among them), in painting order
     clips: dict[int, Box]  # text object handle -> the bounds of the clip path it is painted through
 
+    def painted(self) -> int:
+        """How many objects were painted so far: the next one's painting position."""
+        return len(self.text_order) + len(self.fills) + len(self.images)
+
 
 class _Transform(NamedTuple):
     """PDF user space to the top-left, downward page space pdfplumber reports, with /Rotate applied."""
@@ -234,8 +238,6 @@ def open_pdf(path: Path) -> pdfium.PdfDocument:
         raise DocumentError(Status.CORRUPT, f"the PDF is damaged and cannot be read ({' '.join(str(exc).split())[:120]})") from None
 
 
-#: A base font name's (bold, italic), by name: the same few faces recur on every page of every resume.
-_NAMED_FACE: dict[str, tuple[bool, bool]] = {}
 #: Where font names are read (grown when one is longer), and the descent's out-parameter.
 _FONT_NAME = [ctypes.create_string_buffer(128)]
 _DESCENT = ctypes.c_float()
@@ -253,6 +255,12 @@ def _font_name(font: int) -> str:
     return buffer.value.decode("utf-8", "replace")
 
 
+@functools.lru_cache(maxsize=1024)
+def _named_face(name: str) -> tuple[bool, bool]:
+    """A base font name's (bold, italic): the same few faces recur on every page of every resume."""
+    return is_bold_font(name), is_italic_font(name)
+
+
 def _font_facts(font: int, cache: dict[int, tuple[bool, bool, float]]) -> tuple[bool, bool, float]:
     """(bold, italic, descent per point of size) of a font, read once per font and page.
 
@@ -261,13 +269,9 @@ def _font_facts(font: int, cache: dict[int, tuple[bool, bool, float]]) -> tuple[
     facts = cache.get(font)
     if facts is None:
         name = _font_name(font)
-        _DESCENT.value = 0.0
         per_point = _DESCENT.value if _get_descent(font, 1.0, _DESCENT_REF) else DEFAULT_DESCENT
         if name:
-            face = _NAMED_FACE.get(name)
-            if face is None:
-                face = _NAMED_FACE[name] = (is_bold_font(name), is_italic_font(name))
-            bold, italic = face
+            bold, italic = _named_face(name)
         else:  # a Type3 font has no base font name to read boldness from; its descriptor's weight says it
             bold, italic = _get_font_weight(font) >= BOLD_WEIGHT, False
         facts = (bold, italic, per_point)
@@ -410,13 +414,11 @@ def _codes(text_page: pdfium.PdfTextPage, textpage: int, count: int) -> list[int
     """
     units = np.zeros(count + 1, dtype=np.uint16)
     written = raw.FPDFText_GetText(text_page, 0, count, units.ctypes.data_as(ctypes.POINTER(ctypes.c_ushort)))
-    if max(0, written - 1) != count:
-        return [_get_unicode(textpage, index) for index in range(count)]
     codes = units[:count].astype(np.int64)
     high, low = (codes >= 0xD800) & (codes < 0xDC00), (codes >= 0xDC00) & (codes < 0xE000)
-    if (high[:-1] & low[1:]).any():  # a pair spells one character: the positions no longer line up
+    if max(0, written - 1) != count or (high[:-1] & low[1:]).any():  # a pair spells one character: positions no longer line up
         return [_get_unicode(textpage, index) for index in range(count)]
-    for index in np.flatnonzero((codes == BLANKED) | ((codes >= 0xD800) & (codes < 0xE000))).tolist():
+    for index in np.flatnonzero((codes == BLANKED) | high | low).tolist():
         codes[index] = _get_unicode(textpage, index)
     return codes.tolist()
 
@@ -684,26 +686,36 @@ def _path_facts(path: object) -> tuple[int, tuple[float, float, float, float], t
     if not raw.FPDFPath_GetDrawMode(path, ctypes.byref(fill_mode), ctypes.byref(stroke)) or not fill_mode.value:
         return 0, nothing, (0, 0, 0, 0)
     facts = PATH_FILLED
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    bounds = nothing
-    if raw.FPDFPageObj_GetBounds(path, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)):
+    bounds = _user_bounds(path)
+    if bounds is not None:
         facts |= PATH_BOUNDED
-        bounds = (left.value, bottom.value, right.value, top.value)
-    red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
-    if raw.FPDFPageObj_GetFillColor(path, ctypes.byref(red), ctypes.byref(green), ctypes.byref(blue), ctypes.byref(alpha)):
+    rgba = (0, 0, 0, 0)
+    if _get_fill(path, *_RGBA_REFS):
         facts |= PATH_COLORED
+        red, green, blue, alpha = (cell.value for cell in _RGBA)
+        rgba = (red, green, blue, alpha)
     segments = raw.FPDFPath_CountSegments(path)
     if segments in (4, 5) and all(raw.FPDFPathSegment_GetType(raw.FPDFPath_GetPathSegment(path, i)) != raw.FPDF_SEGMENT_BEZIERTO for i in range(segments)):
         facts |= PATH_RECTANGLE
-    return facts, bounds, (red.value, green.value, blue.value, alpha.value)
+    return facts, bounds or nothing, rgba
 
 
-def _bounds(obj: object, transform: _Transform) -> Box | None:
+def _user_bounds(obj: object) -> tuple[float, float, float, float] | None:
+    """A page object's bounds in user space (left, bottom, right, top), or None where PDFium has none."""
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     if not raw.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)):
         return None
-    x0, y0, x1, y1 = transform.box(left.value, bottom.value, right.value, top.value)
-    return Box(x0=x0, top=y0, x1=x1, bottom=y1)
+    return left.value, bottom.value, right.value, top.value
+
+
+def _page_box(bounds: tuple[float, float, float, float], transform: _Transform) -> Box:
+    x0, top, x1, bottom = transform.box(*bounds)
+    return Box(x0=x0, top=top, x1=x1, bottom=bottom)
+
+
+def _bounds(obj: object, transform: _Transform) -> Box | None:
+    bounds = _user_bounds(obj)
+    return None if bounds is None else _page_box(bounds, transform)
 
 
 def _clip_bounds(obj: object, transform: _Transform) -> Box | None:
@@ -729,8 +741,7 @@ def _clip_bounds(obj: object, transform: _Transform) -> Box | None:
 
 
 def _clip_box(left: float, bottom: float, right: float, top: float, transform: _Transform) -> Box:
-    x0, y0, x1, y1 = transform.box(left, bottom, max(left, right), max(bottom, top))
-    return Box(x0=x0, top=y0, x1=x1, bottom=y1)
+    return _page_box((left, bottom, max(left, right), max(bottom, top)), transform)
 
 
 class _Paint(NamedTuple):
@@ -805,7 +816,7 @@ def _walk_objects(parent: object, count: int, get: object, scene: _Scene, transf
     text, path, image, form = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
     for index, (kind, address) in enumerate(zip(listed.kinds, listed.addresses, strict=True)):
         if kind == text:
-            scene.text_order[address] = len(scene.text_order) + len(scene.fills) + len(scene.images)
+            scene.text_order[address] = scene.painted()
             if (clip := listed.clips.get(index)) is not None:
                 scene.clips[address] = clip
         elif kind == path:
@@ -821,9 +832,8 @@ def _walk_objects(parent: object, count: int, get: object, scene: _Scene, transf
 
 def _add_paint(scene: _Scene, paint: _Paint, transform: _Transform) -> None:
     """A fill (a see-through one with its colour unknown) and, where it is a rectangle, a rect at its painting position."""
-    position = len(scene.text_order) + len(scene.fills) + len(scene.images)
-    x0, top, x1, bottom = transform.box(*paint.bounds)
-    box = Box(x0=x0, top=top, x1=x1, bottom=bottom)
+    position = scene.painted()
+    box = _page_box(paint.bounds, transform)
     opaque = paint.color is not None and paint.alpha >= OPAQUE_ALPHA
     scene.fills.append(FilledRect(box=box, color=paint.color if opaque else None, rectangle=paint.rectangle))
     if paint.rectangle:
