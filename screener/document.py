@@ -166,6 +166,9 @@ class LayoutInfo(Frozen):
     unreadable_chars: int = 0
     images: int = 0
     hidden: tuple[HiddenText, ...] = ()
+    #: Typeset by a tool that hyphenates words itself (TeX, Typst: document.yaml), so a line-end hyphen before a
+    #: lower-case letter is a syllable break to mend away; elsewhere it is the writer's own ("user-friendly").
+    hyphenates: bool = False
 
 
 class Document(Frozen):

@@ -46,6 +46,8 @@ def normalise_heading(text: str) -> str:
     return text
 
 
+#: The words of a PDF's Producer or Creator that name a tool ("pdfTeX-1.40.22" names pdftex).
+_TOOL_WORD = re.compile(r"[^\W\d_]+")
 #: The words of a header piece, as the vocabulary's words are compared with them.
 _HEADER_WORD = re.compile(r"[\w.'’+-]+")
 
@@ -83,6 +85,7 @@ class Vocabulary(BaseModel):
     seasons: dict[str, tuple[int, int]]
     bullet_markers: list[str]
     link_hosts: dict[LinkKind, list[str]]
+    hyphenating_tools: list[str]
 
     @field_validator("months")
     @classmethod
@@ -118,6 +121,18 @@ class Vocabulary(BaseModel):
     @cached_property
     def month_numbers(self) -> dict[str, int]:
         return {name.casefold(): number for number, names in self.months.items() for name in names}
+
+    @cached_property
+    def hyphenating_tool_names(self) -> frozenset[str]:
+        return frozenset(tool.casefold() for tool in self.hyphenating_tools)
+
+    def hyphenates(self, producer: str) -> bool:
+        """Whether a PDF whose Producer and Creator read ``producer`` was typeset by a tool that hyphenates words itself.
+
+        Only then is a line-end hyphen likely to be a syllable break rather than
+        one the writer typed, so it decides how broken lines are read back.
+        """
+        return not self.hyphenating_tool_names.isdisjoint(_TOOL_WORD.findall(producer.casefold()))
 
     def section_kind(self, heading: str) -> SectionKind | None:
         """The kind a heading names; a bilingual heading ("Berufserfahrung / Experience") names it in either part."""

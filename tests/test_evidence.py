@@ -227,3 +227,21 @@ def test_when_a_process_screens_again_with_the_same_taxonomy_then_its_matchers_a
     assert shared_extractor(load_taxonomy()) is not bundled  # the oldest of more than KEEP_BUILT was let go
     in_code = dataclasses.replace(load_taxonomy(), sha256="")
     assert shared_extractor(in_code) is not shared_extractor(in_code)  # no digest, nothing to know it by
+
+
+def test_when_a_browser_made_pdf_breaks_a_skill_at_its_hyphen_then_the_skill_is_still_found(tmp_path, extractor):
+    """A compound the writer typed ("scikit-learn") keeps its hyphen across the line end: mended away, it named no skill."""
+    from reportlab.pdfgen import canvas
+
+    from screener.vocabulary import load_vocabulary
+
+    path = tmp_path / "chromium.pdf"
+    page = canvas.Canvas(str(path))
+    page.setCreator("Chromium")
+    for y, text in ((720, "Summary"), (700, "I trained and shipped ranking models with scikit-"), (686, "learn, serving 2M users in production.")):
+        page.setFont("Helvetica-Bold" if y == 720 else "Helvetica", 14 if y == 720 else 10)
+        page.drawString(72, y, text)
+    page.save()
+    doc = read_document(path, load_vocabulary())
+    assert not doc.layout.hyphenates
+    assert "scikit_learn" in {skill.id for item in extractor.document(doc) for skill in item.skills}

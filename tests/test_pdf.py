@@ -319,11 +319,13 @@ def test_when_superscripts_are_set_with_text_rise_then_they_stay_on_their_line(t
     ]
 
 
-def _vera_pdf(path, lines: list[tuple[float, float, str]]):
-    """Lines (x, y, text) in Vera, the one at the top of the page as a heading."""
+def _vera_pdf(path, lines: list[tuple[float, float, str]], creator: str | None = None):
+    """Lines (x, y, text) in Vera, the one at the top of the page as a heading; ``creator`` names the tool that made it."""
     from reportlab.pdfgen import canvas
 
     page = canvas.Canvas(str(path))
+    if creator is not None:
+        page.setCreator(creator)
     for x, y, text in lines:
         page.setFont(_vera(), 14 if y == 720 else 10)
         page.drawString(x, y, text)
@@ -344,10 +346,37 @@ def test_when_a_font_prints_its_hyphen_as_a_soft_hyphen_then_it_reads_as_a_hyphe
             (84, 686, "Built a cloud\u00adnative retrieval service with Kuber\u00ad"),
             (84, 672, "netes and shipped it to production"),
         ],
+        creator="LaTeX with hyperref",  # awesome-cv's: TeX breaks words at syllables itself
     )
     entry = read_document(pdf, vocab, engine=engine).entries[0]
     assert entry.dates is not None and entry.dates.text == "Mar. 2021 - Present" and entry.dates.current
     assert [b.text for b in entry.bullets] == ["Built a cloud-native retrieval service with Kubernetes and shipped it to production"]
+
+
+#: A bullet whose words break at line ends, as each kind of tool breaks them.
+BROKEN_LINES = {
+    "Chromium": ["Built a user-", "friendly search with scikit-", "learn and shipped it to production"],
+    "LaTeX with hyperref": ["Built a search al-", "gorithm with scikit-", "learn and shipped it to production"],
+}
+
+
+@pytest.mark.parametrize("engine", ENGINE_NAMES)
+@pytest.mark.parametrize(
+    ("creator", "bullet"),
+    [
+        ("Chromium", "Built a user-friendly search with scikit-learn and shipped it to production"),  # a browser breaks at typed hyphens only
+        ("LaTeX with hyperref", "Built a search algorithm with scikit-learn and shipped it to production"),  # TeX at syllables too
+    ],
+)
+def test_when_a_line_ends_in_a_hyphen_then_the_tool_that_made_the_pdf_decides_whether_it_stays(tmp_path, vocab, engine, creator, bullet):
+    """A browser's "user-" / "friendly" is one compound; TeX's "al-" / "gorithm" one word, and its "scikit-" / "learn" stays whole
+    because the Skills line writes it so."""
+    lines = [(72, 720, "Experience"), (72, 700, "ML Engineer, Acme"), (400, 700, "2021 - Present"), (72, 686, "\u2022")]
+    lines += [(84, 686 - 14 * i, text) for i, text in enumerate(BROKEN_LINES[creator])]
+    lines += [(72, 600, "Skills"), (72, 586, "Python, scikit-learn, PyTorch")]
+    doc = read_document(_vera_pdf(tmp_path / "broken.pdf", lines, creator=creator), vocab, engine=engine)
+    assert doc.layout.hyphenates is (creator != "Chromium")
+    assert [b.text for b in doc.entries[0].bullets] == [bullet]
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import pytest
 from screener.document import BoxRef, SectionKind
 from screener.structure.builder import build_document
 from screener.structure.entries import flow_text
+from screener.structure.hyphens import BrokenWords
 from screener.structure.source import SourceLine
 
 
@@ -237,13 +238,28 @@ def test_when_a_line_prints_a_link_then_it_is_found_in_every_form(text, urls, vo
 
 
 @pytest.mark.parametrize(
-    ("text", "flowed"),
+    ("text", "syllables", "flowed"),
     [
-        ("deploy-\nment of the model", "deployment of the model"),  # a word broken at the line end is mended
-        ("state-of-the-art\nmodels", "state-of-the-art models"),  # hyphens inside a line stay
-        ("PyTorch-\nLightning", "PyTorch- Lightning"),  # a capital after the break: a compound, not a broken word
-        ("cut cost -\nby half\tin Q3", "cut cost - by half in Q3"),  # a dash after a space is punctuation
+        ("deploy-\nment of the model", True, "deployment of the model"),  # TeX's syllable break is mended away
+        ("deploy-\nment of the model", False, "deploy-ment of the model"),  # a word processor breaks only at typed hyphens
+        ("user-\nfriendly search", False, "user-friendly search"),  # ... so the compound stays one word
+        ("state-of-the-\nart models", True, "state-of-the-art models"),  # TeX breaks a hyphenated word only at its hyphens
+        ("end-to-\nend, multi-\nagent-based", True, "end-to-end, multi-agent-based"),
+        ("state-of-the-art\nmodels", True, "state-of-the-art models"),  # hyphens inside a line stay
+        ("PyTorch-\nLightning", True, "PyTorch-Lightning"),  # a capital after the break: a compound, read whole
+        ("COVID-\n19 triage, 2019-\n2021", True, "COVID-19 triage, 2019-2021"),  # so is a digit
+        ("cut cost -\nby half\tin Q3", True, "cut cost - by half in Q3"),  # a dash after a space is punctuation
+        ("cut cost -\nby half\tin Q3", False, "cut cost - by half in Q3"),
     ],
 )
-def test_block_text_flows_onto_one_line_mending_only_words_broken_at_a_line_end(text: str, flowed: str) -> None:
-    assert flow_text(text) == flowed
+def test_block_text_flows_onto_one_line_mending_words_broken_at_a_line_end_as_their_typesetter_broke_them(
+    text: str, syllables: bool, flowed: str
+) -> None:
+    assert flow_text(text, BrokenWords(syllables=syllables)) == flowed
+
+
+def test_when_a_hyphenating_typesetter_breaks_a_compound_the_document_writes_whole_elsewhere_then_it_stays_whole() -> None:
+    text = "Skills: scikit-learn, PyTorch\n\nTrained ranking models with scikit-\nlearn and al-\ngorithms of our own"
+    breaks = BrokenWords.of(text, hyphenates=True)
+    assert flow_text(text.split("\n\n")[1], breaks) == "Trained ranking models with scikit-learn and algorithms of our own"
+    assert flow_text(text.split("\n\n")[1], BrokenWords(syllables=True)) == "Trained ranking models with scikitlearn and algorithms of our own"

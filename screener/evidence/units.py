@@ -16,6 +16,7 @@ from screener.document import Block, Document, Entry, Section, SectionKind, Span
 from screener.evidence.model import EntryRef
 from screener.structure.entries import flow_text
 from screener.structure.headings import strip_marker
+from screener.structure.hyphens import BrokenWords
 
 Mode = Literal["work", "list", "summary", "learning", "publication"]
 
@@ -67,7 +68,7 @@ def _entry_ref(entry: Entry) -> EntryRef:
     return EntryRef(title=entry.title, organisation=entry.organisation, dates=entry.dates)
 
 
-def _runs(block: Block) -> list[str]:
+def _runs(block: Block, breaks: BrokenWords) -> list[str]:
     """A block's lines joined where the text runs on, cut where a new line starts afresh.
 
     A bullet's lines are one run (the structure stage kept only its wrapped
@@ -86,14 +87,14 @@ def _runs(block: Block) -> list[str]:
             runs[-1].append(text)
         else:
             runs.append([text])
-    return [flow_text("\n".join(run)) for run in runs]
+    return [flow_text("\n".join(run), breaks) for run in runs]
 
 
-def _block_texts(block: Block, mode: Mode) -> list[str]:
+def _block_texts(block: Block, mode: Mode, breaks: BrokenWords) -> list[str]:
     if mode == "list":
-        text = strip_marker(block.text, block.marker) if block.marker else block.text
-        return [flow_text(line) for line in text.split("\n") if flow_text(line)]
-    return [sentence for run in _runs(block) for sentence in sentences(run)]
+        text = breaks.mend(strip_marker(block.text, block.marker) if block.marker else block.text)
+        return [flowed for line in text.split("\n") if (flowed := flow_text(line, breaks))]
+    return [sentence for run in _runs(block, breaks) for sentence in sentences(run)]
 
 
 def document_units(doc: Document) -> list[Unit]:
@@ -103,6 +104,7 @@ def document_units(doc: Document) -> list[Unit]:
     read as work: its lines are not a header's keyword block.
     """
     units: list[Unit] = []
+    breaks = BrokenWords.of(doc.text, doc.layout.hyphenates)
     headless = all(section.kind is SectionKind.CONTACT for section in doc.sections)
     # The name opens the header; where typography did not make it a heading (plain text), its
     # first line is still the name, and a name is never a skill ("Julia Spark", "Ray Chen").
@@ -123,7 +125,7 @@ def document_units(doc: Document) -> list[Unit]:
         for block in section.blocks:
             if block.kind == "heading":
                 continue
-            texts = _block_texts(block, mode)
+            texts = _block_texts(block, mode, breaks)
             if name_line:
                 texts, name_line = texts[1:], False
             for text in texts:

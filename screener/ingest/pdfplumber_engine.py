@@ -195,7 +195,13 @@ def _rects(page: pdfplumber.page.Page, shapes: str = "rects") -> tuple[FilledRec
     return tuple(rects)
 
 
-def page_words(page: pdfplumber.page.Page) -> PageWords:
+def producer(pdf: pdfplumber.PDF) -> str:
+    """The tools a PDF names as its makers (Producer and Creator), as the PDFium engine reads them."""
+    values = (pdf.metadata.get(key, "") for key in ("Producer", "Creator"))
+    return " ".join(value.decode("latin-1") if isinstance(value, bytes) else str(value) for value in values)
+
+
+def page_words(page: pdfplumber.page.Page, made_by: str = "") -> PageWords:
     """Read one pdfplumber page into the engine-neutral model."""
     spans = _lay_out(page)
     chars = _apply_actual_text(drop_duplicates(page.chars), spans)
@@ -212,6 +218,7 @@ def page_words(page: pdfplumber.page.Page) -> PageWords:
         image_count=len(page.images),
         char_count=len(chars),
         unreadable_chars=unreadable,
+        producer=made_by,
     )
 
 
@@ -246,10 +253,11 @@ def open_pdf(path: Path) -> pdfplumber.PDF:
 
 def iter_pages(path: Path, max_pages: int) -> Iterator[PageWords]:
     with open_pdf(path) as pdf:
+        made_by = producer(pdf)
         for index, page in enumerate(pdf.pages):
             if index >= max_pages:
                 break
             try:
-                yield page_words(page)
+                yield page_words(page, made_by)
             finally:
                 page.close()

@@ -99,3 +99,4 @@ class PageWords(BaseModel):
     image_count: int = 0
     char_count: int = 0
     unreadable_chars: int = 0
+    producer: str = ""  # the file's Producer and Creator: which tool typeset it decides how its line-end hyphens read

@@ -35,7 +35,7 @@ LINE_OVERLAP = 0.6
 WRAP_INDENT_EM = 1.0
 WRAP_GAP_EM = 0.8
 #: A line ending in a letter and a hyphen breaks a word that continues below.
-_HYPHEN_END = re.compile(r"[^\W\d_]-$")
+HYPHEN_END = re.compile(r"[^\W\d_]-$")
 #: A wrapped label runs to at most this many lines.
 MAX_LABEL_LINES = 3
 #: A line ending within this many ems of a column's right edge fills the column's width.
@@ -204,7 +204,7 @@ def _keep_hyphenated_words(rows: list[list[Segment]]) -> list[list[Segment]]:
     out = [list(row) for row in rows]
     for index in range(len(out) - 1):
         row, below = out[index], out[index + 1]
-        if len(row) < 2 or not below or not _HYPHEN_END.search(row[0].text):
+        if len(row) < 2 or not below or not HYPHEN_END.search(row[0].text):
             continue
         first = below[0]
         if first.x0 < row[0].x1 and first.x1 > row[0].x0:

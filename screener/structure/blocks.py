@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from screener.document import Block, Line, Span
+from screener.layout.reading_order import HYPHEN_END
 from screener.structure.headings import HeadingVerdict, bullet_marker, heading_verdict
 from screener.structure.source import SourceLine
 from screener.vocabulary import Vocabulary
@@ -42,6 +43,22 @@ def _continues_bullet(line: SourceLine, bullet: DraftBlock) -> bool:
     return line.indent > first.indent
 
 
+def _completes_broken_word(previous: SourceLine, line: SourceLine) -> bool:
+    """A line that finishes the word the line above broke with a hyphen ("Coun-" / "cil of Europe") belongs to its block.
+
+    It does whatever its indent or size would say: a continuation set flush
+    under a bullet's marker, or one line of a larger paragraph, is still the
+    rest of that word.
+    """
+    return (
+        line.text[:1].islower()
+        and not line.new_block
+        and line.page == previous.page
+        and line.column == previous.column
+        and HYPHEN_END.search(previous.text) is not None
+    )
+
+
 def draft_blocks(lines: list[SourceLine], body: float, vocab: Vocabulary) -> list[DraftBlock]:
     """Group lines into heading, bullet and paragraph blocks."""
     blocks: list[DraftBlock] = []
@@ -51,7 +68,9 @@ def draft_blocks(lines: list[SourceLine], body: float, vocab: Vocabulary) -> lis
         verdict = heading_verdict(line, body, vocab)
         marker = bullet_marker(line.text, vocab)
         current = blocks[-1] if blocks else None
-        if verdict is not None:
+        if current is not None and current.kind != "heading" and _completes_broken_word(current.lines[-1], line):
+            current.lines.append(line)
+        elif verdict is not None:
             blocks.append(DraftBlock("heading", [line], heading=verdict))
         elif marker is not None or line.list_item:
             blocks.append(DraftBlock("bullet", [line], marker=marker))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from screener.document import Document, LayoutInfo, Link
 from screener.structure.blocks import draft_blocks, finish_blocks
 from screener.structure.headings import body_size
+from screener.structure.hyphens import BrokenWords
 from screener.structure.links import links_in_text, merge_links
 from screener.structure.sections import build_sections
 from screener.structure.source import SourceLine
@@ -26,7 +27,7 @@ def build_document(
     body = body_size(lines)
     drafts = draft_blocks(lines, body, vocab)
     text, blocks = finish_blocks(drafts)
-    sections = build_sections(drafts, blocks, vocab)
+    sections = build_sections(drafts, blocks, vocab, breaks=BrokenWords.of(text, layout is not None and layout.hyphenates))
     found: list[Link] = list(annotation_links or [])
     for block in blocks:
         found.extend(links_in_text(block.text.replace("\t", " "), block.page, vocab))

@@ -11,8 +11,10 @@ import re
 from dataclasses import dataclass, field
 
 from screener.document import Block, Bullet, DateRange, Entry, Line, SectionKind, Span
+from screener.layout.reading_order import HYPHEN_END
 from screener.structure.dates import best_date_range
 from screener.structure.headings import strip_marker
+from screener.structure.hyphens import BrokenWords
 from screener.structure.links import EMAIL_IN_TEXT, URL_IN_TEXT
 from screener.structure.source import CELL_SEPARATOR
 from screener.vocabulary import Vocabulary
@@ -38,14 +40,9 @@ MAX_LOCATION_WORDS = 5
 LABEL_LINE = re.compile(r"^\s*(?:\S+\s+){0,3}\S+:\s*$")
 #: Page furniture that must not become an entry: "2", "Page 2 of 3", "2/4", "- 2 -".
 PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?[-–(]?\s*\d{1,3}\s*(?:(?:/|of)\s*\d{1,3})?\s*[-–)]?\s*$", re.IGNORECASE)
-SOFT_HYPHEN_BREAK = re.compile(r"(\w)-\n(?=[a-z])")
-
-
-def flow_text(text: str) -> str:
-    """Block text as one line: wrapped lines rejoined, line-end hyphens mended."""
-    if "-\n" in text:  # the break's own characters, found without trying a word character at every position
-        text = SOFT_HYPHEN_BREAK.sub(r"\1", text)
-    return " ".join(text.replace(CELL_SEPARATOR, " ").split())
+def flow_text(text: str, breaks: BrokenWords) -> str:
+    """Block text as one line: wrapped lines rejoined, words broken at a line end made whole as ``breaks`` says."""
+    return " ".join(breaks.mend(text).replace(CELL_SEPARATOR, " ").split())
 
 
 @dataclass
@@ -105,8 +102,8 @@ def _is_prose(line: Line) -> bool:
     return not line.bold and _words(line.text) >= PROSE_MIN_WORDS and capitalised < TITLE_CASE_SHARE * max(1, len(words))
 
 
-def split_entries(blocks: list[Block], vocab: Vocabulary) -> list[Entry]:
-    """Group a section's blocks into entries (see the module docstring)."""
+def split_entries(blocks: list[Block], vocab: Vocabulary, *, breaks: BrokenWords) -> list[Entry]:
+    """Group a section's blocks into entries (see the module docstring), mending broken words as ``breaks`` says."""
     items, headings = _flatten(blocks)
     drafts: list[_Draft] = []
     prose: list[Line] = []
@@ -115,7 +112,7 @@ def split_entries(blocks: list[Block], vocab: Vocabulary) -> list[Entry]:
         if prose:
             if not drafts:
                 drafts.append(_Draft())
-            _add_prose(drafts[-1], prose)
+            _add_prose(drafts[-1], prose, breaks)
             prose.clear()
 
     for index, item in enumerate(items):
@@ -123,7 +120,7 @@ def split_entries(blocks: list[Block], vocab: Vocabulary) -> list[Entry]:
             flush_prose()
             if not drafts:
                 drafts.append(_Draft())
-            text = flow_text(strip_marker(item.text, item.marker) if item.marker else item.text)
+            text = flow_text(strip_marker(item.text, item.marker) if item.marker else item.text, breaks)
             drafts[-1].bullets.append(Bullet(text=text, span=item.span, page=item.page, marker=item.marker))
             continue
         dated = _is_dated(item, vocab)
@@ -155,36 +152,37 @@ def split_entries(blocks: list[Block], vocab: Vocabulary) -> list[Entry]:
         drafts[-1].header.append(item)
         drafts[-1].has_date = drafts[-1].has_date or dated
     flush_prose()
-    return [_finish(d, vocab) for d in drafts if d.header or d.bullets]
+    return [_finish(d, vocab, breaks) for d in drafts if d.header or d.bullets]
 
 
-def _add_prose(draft: _Draft, lines: list[Line]) -> None:
-    text = flow_text("\n".join(line.text for line in lines))
+def _add_prose(draft: _Draft, lines: list[Line], breaks: BrokenWords) -> None:
+    text = flow_text("\n".join(line.text for line in lines), breaks)
     span = Span(start=lines[0].span.start, end=lines[-1].span.end)
     draft.bullets.append(Bullet(text=text, span=span, page=lines[0].page, marker=None))
 
 
-def _header_text(lines: list[Line]) -> str:
-    """Header lines joined; a line that wrapped joins the next with a space."""
+def _header_text(lines: list[Line], breaks: BrokenWords) -> str:
+    """Header lines joined; a line that wrapped joins the next with a space, and a word it broke is made whole."""
     parts: list[str] = []
     for line in lines:
         parts.append(line.text)
-        parts.append(" " if line.wrapped else "\n")
-    return "".join(parts[:-1])
+        parts.append(" " if line.wrapped and HYPHEN_END.search(line.text) is None else "\n")
+    return breaks.mend("".join(parts[:-1]))
 
 
-def _finish(draft: _Draft, vocab: Vocabulary) -> Entry:
-    header_text = _header_text(draft.header)
+def _finish(draft: _Draft, vocab: Vocabulary, breaks: BrokenWords) -> Entry:
+    header_text = _header_text(draft.header, breaks)
+    header = flow_text(header_text, breaks)
     title, organisation, location, dates = parse_header(header_text, vocab)
     return Entry(
         title=title,
         organisation=organisation,
         location=location,
         dates=dates,
-        header=flow_text(header_text),
+        header=header,
         span=draft.span(),
         bullets=tuple(draft.bullets),
-        text="\n".join([flow_text(header_text)] + [b.text for b in draft.bullets]).strip(),
+        text="\n".join([header] + [b.text for b in draft.bullets]).strip(),
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from screener.document import Block, Section, SectionKind, Span
 from screener.structure.blocks import DraftBlock
 from screener.structure.entries import ENTRY_SECTIONS, split_entries
+from screener.structure.hyphens import KEEP_HYPHENS, BrokenWords
 from screener.structure.source import SourceLine
 from screener.vocabulary import Vocabulary, normalise_heading
 
@@ -161,7 +162,8 @@ class _Sectioner:
         self._track(line, self._current())
 
 
-def build_sections(drafts: list[DraftBlock], blocks: list[Block], vocab: Vocabulary) -> list[Section]:
+def build_sections(drafts: list[DraftBlock], blocks: list[Block], vocab: Vocabulary, *, breaks: BrokenWords = KEEP_HYPHENS) -> list[Section]:
+    """The document's sections, with their entries; words broken at a line end are mended as ``breaks`` says."""
     sectioner = _Sectioner(drafts, vocab)
     for draft, block in zip(drafts, blocks, strict=True):
         sectioner.add(draft, block)
@@ -177,7 +179,7 @@ def build_sections(drafts: list[DraftBlock], blocks: list[Block], vocab: Vocabul
                 span=Span(start=parts[0].span.start, end=parts[-1].span.end),
                 page=parts[0].page,
                 blocks=tuple(found.body),
-                entries=tuple(split_entries(found.body, vocab)) if found.kind in ENTRY_SECTIONS else (),
+                entries=tuple(split_entries(found.body, vocab, breaks=breaks)) if found.kind in ENTRY_SECTIONS else (),
             )
         )
     return sections
