@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import Field
 
 from screener.frozen import Frozen
+from screener.structure.hyphens import BrokenWords
 
 SCHEMA_VERSION = 1
 
@@ -194,6 +195,17 @@ class Document(Frozen):
     def entries(self) -> tuple[Entry, ...]:
         return tuple(e for s in self.sections for e in s.entries)
 
+    def broken_words(self) -> BrokenWords:
+        """How this document's line-end hyphens read: its typesetter's habit and the compounds it writes whole."""
+        return BrokenWords.of(self.text, self.layout.hyphenates)
+
     def reading_text(self) -> str:
-        """The document as paragraphs in reading order, one block per paragraph."""
-        return "\n\n".join(block.text for block in self.blocks)
+        """The document as paragraphs in reading order, one block per paragraph.
+
+        A word broken at a line end is printed whole, as the evidence reads
+        it ("Coun-" / "cil" from TeX as "Council", "user-" / "friendly" from a
+        browser as "user-friendly"), so the text a reviewer searches or copies
+        holds the words the document means.
+        """
+        breaks = self.broken_words()
+        return "\n\n".join(breaks.mend(block.text) for block in self.blocks)

@@ -141,7 +141,22 @@ REALWORLD_READINGS = [
     ("008_moderncv-classic-green.pdf", "Albert Einstein discovered that e = mc 2 in 1905."),
     # A space PDFium finds in the glyphs' positions, where an overhanging "f" leaves no gap between the boxes.
     ("024_reactive-resume-ditto-sample.pdf", "With over two decades of experience at the forefront of digital asset � nancial"),
+    # The circle of a "\textcircled{c}", code 0x0D of TeX's symbol font CMSY, read as the "fl" ligature of a text font.
+    ("016_europasscv-latex-en.pdf", "� c European Union, 2002-2013 | http://europass.cedefop.europa.eu\tPage 1 / 2"),
+    # The last letter of a table cell in Word grazes the cell's clip path and was taken for hidden.
+    ("025_resume-matcher-two-column.pdf", "Bachelor of Science, Computer Science"),
 ]
+
+#: Words broken at a line end that the reading text prints whole, as their typesetter broke them.
+REALWORLD_WHOLE_WORDS = [
+    ("016_europasscv-latex-en.pdf", "the partnership between the Council"),  # TeX's syllable break "Coun-" / "cil"
+    ("023_reactive-resume-pikachu.pdf", "impactful and user-friendly websites"),  # a browser's break at a typed hyphen
+]
+
+
+@pytest.mark.parametrize(("pdf_name", "words"), REALWORLD_WHOLE_WORDS)
+def test_when_a_realworld_resume_breaks_a_word_at_a_line_end_then_its_reading_text_prints_it_whole(realworld_docs, pdf_name, words):
+    assert words in realworld_docs[pdf_name].reading_text()
 
 
 @pytest.mark.parametrize(("pdf_name", "line"), REALWORLD_READINGS)

@@ -377,6 +377,7 @@ def test_when_a_line_ends_in_a_hyphen_then_the_tool_that_made_the_pdf_decides_wh
     doc = read_document(_vera_pdf(tmp_path / "broken.pdf", lines, creator=creator), vocab, engine=engine)
     assert doc.layout.hyphenates is (creator != "Chromium")
     assert [b.text for b in doc.entries[0].bullets] == [bullet]
+    assert " ".join(bullet.split()[-5:-2]) in doc.reading_text()  # the reading text prints the words whole too
 
 
 @pytest.mark.parametrize(

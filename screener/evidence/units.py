@@ -104,7 +104,7 @@ def document_units(doc: Document) -> list[Unit]:
     read as work: its lines are not a header's keyword block.
     """
     units: list[Unit] = []
-    breaks = BrokenWords.of(doc.text, doc.layout.hyphenates)
+    breaks = doc.broken_words()
     headless = all(section.kind is SectionKind.CONTACT for section in doc.sections)
     # The name opens the header; where typography did not make it a heading (plain text), its
     # first line is still the name, and a name is never a skill ("Julia Spark", "Ray Chen").

@@ -37,7 +37,7 @@ from screener.document import Status
 from screener.errors import DocumentError
 from screener.ingest.assemble import GlyphArrays, assemble_arrays, is_break
 from screener.ingest.engines import PDFIUM
-from screener.ingest.glyphs import UNREADABLE_GLYPH, is_bold_font, is_italic_font, normalise_glyph_text
+from screener.ingest.glyphs import UNREADABLE_GLYPH, base_font_name, is_bold_font, is_italic_font, normalise_glyph_text
 from screener.ingest.hidden import holding
 from screener.ingest.words import Box, FilledRect, PageLink, PageWords
 
@@ -145,6 +145,9 @@ BLANKED = 0xFFFE
 LINE_END_HYPHEN = 0x02
 #: Ligatures at the control codes of TeX's OT1 and T1 encodings, which PDFium passes through unmapped.
 TEX_LIGATURES = {0x0B: "ff", 0x0C: "fi", 0x0D: "fl", 0x0E: "ffi", 0x0F: "ffl", 0x1B: "ff", 0x1C: "fi", 0x1D: "fl", 0x1E: "ffi", 0x1F: "ffl"}
+#: TeX's math and symbol fonts (base names, lower case), whose low codes are symbols, not ligatures: CMSY's 0x0D is
+#: the circle of "©" built from \textcircled. Without a Unicode map their glyphs are unreadable, as pdfminer reads them.
+TEX_SYMBOL_FONTS = ("cmsy", "cmbsy", "cmmi", "cmex", "lmsy", "lmmi", "lmex", "msam", "msbm", "eufm", "eufb", "eurm", "eusm", "rsfs", "stmary", "wasy", "lasy")
 #: Text render modes that paint nothing (3: invisible, 7: clip only), the mode of OCR layers and of keyword smuggling.
 INVISIBLE_RENDER_MODES = frozenset({raw.FPDF_TEXTRENDERMODE_INVISIBLE, raw.FPDF_TEXTRENDERMODE_CLIP})
 #: A filled shape at most this many times the font size tall, over invisible text, is that text's ink (glyph outlines).
@@ -427,10 +430,16 @@ def _text_of(code: int, textpage: int, index: int, unmapped_font: bool) -> tuple
     """A kept character's text (None: unreadable) and whether PDFium had no Unicode mapping for it."""
     text = _code_text(code)
     if code in TEX_LIGATURES and _has_map_error(textpage, index):
-        return TEX_LIGATURES[code], False
+        return (None, True) if _in_tex_symbol_font(textpage, index) else (TEX_LIGATURES[code], False)
     if text is not None and unmapped_font and _has_map_error(textpage, index):
         return text, True
     return text, False
+
+
+def _in_tex_symbol_font(textpage: int, index: int) -> bool:
+    """The character is drawn in one of TeX's math or symbol fonts (asked only of unmapped ligature codes, which are rare)."""
+    font = _get_font(_get_text_object(textpage, index) or 0)
+    return bool(font) and base_font_name(_font_name(font)).casefold().startswith(TEX_SYMBOL_FONTS)
 
 
 def _or_unreadable(text: str | None) -> str:
