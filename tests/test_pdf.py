@@ -14,6 +14,7 @@ from screener.ingest.engines import ENGINE_NAMES
 from screener.ingest.limits import Limits
 from screener.ingest.reader import read_document
 
+from .hostile import assemble_pdf, stream
 from .pdf_fixtures import drawing_only_pdf, encrypted_pdf, linked_pdf, single_column_pdf, two_column_pdf
 
 LEFT = ["Experience", "Senior ML Engineer, Acme Corp", "Trained ranking models in PyTorch", "and shipped them behind an A/B test."]
@@ -378,6 +379,52 @@ def test_when_a_line_ends_in_a_hyphen_then_the_tool_that_made_the_pdf_decides_wh
     assert doc.layout.hyphenates is (creator != "Chromium")
     assert [b.text for b in doc.entries[0].bullets] == [bullet]
     assert " ".join(bullet.split()[-5:-2]) in doc.reading_text()  # the reading text prints the words whole too
+
+
+def _named_ligatures_pdf(path, differences: bytes, extra: dict[int, bytes] | None = None):
+    """One line in a simple font whose own encoding names the glyphs at 27 and 30 (as autoinst's fonts do, with no ToUnicode)."""
+    widths = b"/FirstChar 0 /LastChar 255 /Widths [" + b" ".join([b"600"] * 256) + b"]"
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /PQLNFC+GilliusADF-Regular %s /Encoding << /Type /Encoding /Differences %s >> >>"
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        4: font % (widths, differences),
+        5: stream(b"BT /F1 12 Tf 72 700 Td (Shipped a \\033ne-tuned, \\036exible model) Tj ET"),
+        **(extra or {}),
+    }
+    path.write_bytes(assemble_pdf(objects))
+    return path
+
+
+@pytest.mark.parametrize("engine", ENGINE_NAMES)
+@pytest.mark.parametrize(
+    ("differences", "line"),
+    [
+        (b"[27 /f_i 30 /f_l]", "Shipped a fine-tuned, flexible model"),  # the font's names, not TeX's T1 ligatures (ff, ffi)
+        (b"[27 /fi 30 /fl]", "Shipped a fine-tuned, flexible model"),  # the names' presentation forms expand
+    ],
+)
+def test_when_a_font_names_its_ligatures_then_they_read_by_their_names_not_by_tex_encoding(tmp_path, vocab, engine, differences, line):
+    """latexcv's sidebar read "scientiffc" and "ffiexible": PDFium cannot map "f_i", and TeX's encoding put other ligatures there."""
+    doc = read_document(_named_ligatures_pdf(tmp_path / "named.pdf", differences), vocab, engine=engine)
+    assert [source_line.text for source_line in doc.lines] == [line]
+
+
+def test_when_a_font_names_a_low_code_with_a_name_no_rule_spells_then_it_is_unreadable_not_a_ligature(tmp_path, vocab):
+    """A symbol the font names ("circlecopyrt") at a ligature code of TeX's is no ligature."""
+    doc = read_document(_named_ligatures_pdf(tmp_path / "named.pdf", b"[27 /circlecopyrt 30 /f_l]"), vocab, engine="pdfium")
+    assert doc.lines[0].text == "Shipped a \ufffd ne-tuned, flexible model"  # an unreadable glyph stands alone, as pdfminer's "(cid:N)"
+    assert doc.layout.unreadable_chars == 1
+
+
+def test_when_a_fonts_encoding_names_itself_then_its_names_are_not_read_and_the_page_still_is(tmp_path, vocab):
+    """pdfminer's resolve1 follows references without end; a hostile file's object may be a reference to itself."""
+    from screener.ingest.font_spellings import named_low_codes
+
+    pdf = _named_ligatures_pdf(tmp_path / "loop.pdf", b"6 0 R", extra={6: b"6 0 R"})
+    assert named_low_codes(pdf) == {}
+    assert read_document(pdf, vocab, engine="pdfium").lines[0].text.startswith("Shipped a ")
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ from screener.document import Status
 from screener.errors import DocumentError
 from screener.ingest.assemble import GlyphArrays, assemble_arrays, is_break
 from screener.ingest.engines import PDFIUM
+from screener.ingest.font_spellings import UNSPELLABLE, FontSpellings
 from screener.ingest.glyphs import UNREADABLE_GLYPH, base_font_name, is_bold_font, is_italic_font, normalise_glyph_text
 from screener.ingest.hidden import holding
 from screener.ingest.words import Box, FilledRect, PageLink, PageWords
@@ -426,20 +427,30 @@ def _codes(text_page: pdfium.PdfTextPage, textpage: int, count: int) -> list[int
     return codes.tolist()
 
 
-def _text_of(code: int, textpage: int, index: int, unmapped_font: bool) -> tuple[str | None, bool]:
+def _text_of(code: int, textpage: int, index: int, unmapped_font: bool, spellings: FontSpellings | None) -> tuple[str | None, bool]:
     """A kept character's text (None: unreadable) and whether PDFium had no Unicode mapping for it."""
     text = _code_text(code)
     if code in TEX_LIGATURES and _has_map_error(textpage, index):
-        return (None, True) if _in_tex_symbol_font(textpage, index) else (TEX_LIGATURES[code], False)
+        return _unmapped_low_code(code, textpage, index, spellings)
     if text is not None and unmapped_font and _has_map_error(textpage, index):
         return text, True
     return text, False
 
 
-def _in_tex_symbol_font(textpage: int, index: int) -> bool:
-    """The character is drawn in one of TeX's math or symbol fonts (asked only of unmapped ligature codes, which are rare)."""
+def _unmapped_low_code(code: int, textpage: int, index: int, spellings: FontSpellings | None) -> tuple[str | None, bool]:
+    """A code at one of TeX's ligature positions that PDFium could not map (rare: asked one character at a time).
+
+    The font's own encoding decides where it names the code; otherwise TeX's
+    math and symbol fonts hold symbols there and its text fonts ligatures.
+    """
     font = _get_font(_get_text_object(textpage, index) or 0)
-    return bool(font) and base_font_name(_font_name(font)).casefold().startswith(TEX_SYMBOL_FONTS)
+    name = _font_name(font) if font else ""
+    spelled = spellings.spell(name, code) if spellings is not None and name else None
+    if spelled is not None:
+        return (spelled, False) if spelled != UNSPELLABLE else (None, True)
+    if base_font_name(name).casefold().startswith(TEX_SYMBOL_FONTS):
+        return None, True
+    return TEX_LIGATURES[code], False
 
 
 def _or_unreadable(text: str | None) -> str:
@@ -447,7 +458,14 @@ def _or_unreadable(text: str | None) -> str:
 
 
 def _texts(
-    codes: list[int], code_array: np.ndarray, kept: np.ndarray, kept_objects: np.ndarray, styles: _Styles, unique: np.ndarray, textpage: int
+    codes: list[int],
+    code_array: np.ndarray,
+    kept: np.ndarray,
+    kept_objects: np.ndarray,
+    styles: _Styles,
+    unique: np.ndarray,
+    textpage: int,
+    spellings: FontSpellings | None = None,
 ) -> tuple[list[str | None], list[int]]:
     """Each kept character's text (None: unreadable) and the positions of those PDFium could not map to Unicode."""
     unmapped_objects = set(unique[styles.unmapped].tolist())
@@ -461,7 +479,7 @@ def _texts(
     unmapped: list[int] = []
     for position in np.flatnonzero(others).tolist():
         index = int(kept[position])
-        texts[position], missing = _text_of(codes[index], textpage, index, int(kept_objects[position]) in unmapped_objects)
+        texts[position], missing = _text_of(codes[index], textpage, index, int(kept_objects[position]) in unmapped_objects, spellings)
         if missing:
             unmapped.append(position)
     return texts, unmapped
@@ -511,7 +529,9 @@ def _objects_and_boxes(textpage: int, count: int) -> tuple[np.ndarray, np.ndarra
     return objects, boxes
 
 
-def _glyph_arrays(text_page: pdfium.PdfTextPage, transform: _Transform, scene: _Scene | None = None) -> tuple[GlyphArrays, int]:
+def _glyph_arrays(
+    text_page: pdfium.PdfTextPage, transform: _Transform, scene: _Scene | None = None, spellings: FontSpellings | None = None
+) -> tuple[GlyphArrays, int]:
     """Every drawn character of the page in content-stream order, as columns, and how many have no Unicode mapping.
 
     The hot path of the whole pipeline: two calls into PDFium per character,
@@ -534,7 +554,7 @@ def _glyph_arrays(text_page: pdfium.PdfTextPage, transform: _Transform, scene: _
     unique, first_seen, inverse = np.unique(kept_objects, return_index=True, return_inverse=True)
     fonts: dict[int, tuple[bool, bool, float]] = {}
     styles = _styles(_raw_styles(textpage, kept[first_seen], unique), fonts, transform.rotation)
-    texts, unmapped = _texts(codes, code_array, kept, kept_objects, styles, unique, textpage)
+    texts, unmapped = _texts(codes, code_array, kept, kept_objects, styles, unique, textpage, spellings)
     texts, keep, unmapped = _join_ligatures(texts, rect, kept_objects, unmapped)
     if keep is not None:
         rect, inverse, kept = rect[keep], inverse[keep], kept[keep]
@@ -872,14 +892,16 @@ def producer(document: pdfium.PdfDocument) -> str:
     return " ".join(document.get_metadata_value(key) for key in ("Producer", "Creator"))
 
 
-def page_words(document: pdfium.PdfDocument, page: pdfium.PdfPage, number: int, made_by: str = "") -> PageWords:
-    """Read one PDFium page into the engine-neutral model."""
+def page_words(
+    document: pdfium.PdfDocument, page: pdfium.PdfPage, number: int, made_by: str = "", spellings: FontSpellings | None = None
+) -> PageWords:
+    """Read one PDFium page into the engine-neutral model; ``spellings`` reads the document's own glyph names where PDFium has none."""
     transform = _transform(page)
     scene = _Scene([], [], [], [], {}, [], {})
     _walk_objects(page.raw, raw.FPDFPage_CountObjects(page), raw.FPDFPage_GetObject, scene, transform)
     textpage = page.get_textpage()
     try:
-        glyphs, unreadable = _glyph_arrays(textpage, transform, scene)
+        glyphs, unreadable = _glyph_arrays(textpage, transform, scene, spellings)
     finally:
         textpage.close()
     width, height = transform.size
@@ -909,12 +931,13 @@ def iter_pages(path: Path, max_pages: int) -> Iterator[PageWords]:
         document = open_pdf(path)
         pages = min(len(document), max_pages)
         made_by = producer(document)
+    spellings = FontSpellings(path)
     try:
         for index in range(pages):
             with PDFIUM_CALLS:
                 page = document[index]
                 try:
-                    words = page_words(document, page, index + 1, made_by)
+                    words = page_words(document, page, index + 1, made_by, spellings)
                 finally:
                     page.close()
             yield words
