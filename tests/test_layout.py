@@ -124,3 +124,53 @@ def test_main_column_longer_than_its_sidebar_is_read_whole_first() -> None:
     mains = [order.index(f"main{i} text of the main column here") for i in range(7)]
     assert mains == sorted(mains) and order.index("Projects") < mains[4]
     assert mains[-1] < order.index("side0 sidebar text")
+
+
+def _header_over_sidebar_page() -> list[PositionedWord]:
+    """A first page as HTML resume builders set it: name and title left, contact lines right, then a sidebar and a main column."""
+    words = line("Priya Raman", 40, 60, size=24) + line("Senior ML Engineer", 40, 76)
+    for i, contact in enumerate(["Toronto, Canada", "priya@example.com", "github.com/praman", "+1 416 555 0199"]):
+        words += line(contact, 430, 50 + 12 * i, size=9)
+    for i in range(30):
+        words += line(f"side{i} skill", 40, 137 + 14 * i)  # off the main column's baselines: no table
+        words += line(f"main{i} text of the main column", 250, 130 + 14 * i)
+    return words
+
+
+def test_a_first_pages_header_is_read_whole_before_the_columns_under_it() -> None:
+    """The header shares the body's gutter by chance; read by columns, the contact lines followed the whole sidebar."""
+    order = read(_header_over_sidebar_page())
+    assert order[:6] == ["Priya Raman", "Senior ML Engineer", "Toronto, Canada", "priya@example.com", "github.com/praman", "+1 416 555 0199"]
+    assert order[6:36] == [f"side{i} skill" for i in range(30)]
+
+
+def test_a_later_page_has_no_header_so_its_top_lines_stay_in_their_columns() -> None:
+    """Page 2 opens with the columns' last lines, not with a header: they are read column by column as before."""
+    segments = page_segments(_header_over_sidebar_page())
+    order = [seg.text for column in reading_order(segments, first_page=False) for seg in column.segments]
+    assert order.index("Toronto, Canada") > order.index("side29 skill")
+
+
+def _justified(words: list[str], x0: float, x1: float, baseline: float) -> list[PositionedWord]:
+    """``words`` spread from ``x0`` to ``x1``, as a justified line stretches its spaces."""
+    widths = [5.0 * len(w) for w in words]
+    gap = (x1 - x0 - sum(widths)) / (len(words) - 1)
+    placed, x = [], x0
+    for text, width in zip(words, widths, strict=True):
+        placed.append(word(text, x, baseline))
+        x += width + gap
+    return placed
+
+
+def test_a_justified_lines_stretched_spaces_do_not_split_it() -> None:
+    """A narrow justified column spreads four words over its width: "model monitoring with drift" read as four cells."""
+    words = _justified(["Built", "feature", "store", "pipelines"], 40, 240, 100)
+    words += _justified(["model", "monitoring", "with", "drift"], 40, 240, 114)
+    words += line("detection in production.", 40, 128)
+    assert read(words) == ["Built feature store pipelines", "model monitoring with drift", "detection in production."]
+
+
+def test_evenly_spaced_items_on_a_line_of_their_own_stay_apart() -> None:
+    """Skill chips spaced alike are no justified text unless a line beside them is flush at both edges too."""
+    words = _justified(["Go", "Python", "TypeScript", "Rust"], 40, 240, 100) + line("Elasticsearch GraphQL", 40, 114)
+    assert len(page_segments(words)) == 5

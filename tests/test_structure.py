@@ -11,9 +11,9 @@ from screener.structure.hyphens import BrokenWords
 from screener.structure.source import SourceLine
 
 
-def pdf_line(text, top, *, x0=50.0, size=10.0, bold=False, new_block=False, column=0, page=1):
+def pdf_line(text, top, *, x0=50.0, size=10.0, bold=False, new_block=False, column=0, page=1, wrapped=False):
     box = BoxRef(page=page, x0=x0, top=top, x1=x0 + 6 * len(text), bottom=top + size)
-    return SourceLine(text=text, page=page, column=column, size=size, bold=bold, box=box, new_block=new_block)
+    return SourceLine(text=text, page=page, column=column, size=size, bold=bold, box=box, new_block=new_block, wrapped=wrapped)
 
 
 def build(lines, vocab, fmt="pdf"):
@@ -107,6 +107,47 @@ def test_when_an_entry_has_prose_without_markers_then_each_paragraph_is_a_bullet
     entry = build(lines, vocab).section(SectionKind.PROJECTS).entries[0]
     assert entry.title == "Support Assistant"
     assert [b.marker for b in entry.bullets] == [None]
+
+
+def _narrow_column_entry(*paragraphs: list[str]) -> list[SourceLine]:
+    """An entry whose bullets are paragraphs of four-word lines, as a narrow column of an HTML resume prints them (no markers)."""
+    lines = [pdf_line("Experience", 60, size=13, bold=True, new_block=True), pdf_line("ML Engineer, Acme\t2020 - Present", 80, bold=True, new_block=True)]
+    top = 95
+    for paragraph in paragraphs:
+        for index, text in enumerate(paragraph):
+            lines.append(pdf_line(text, top, new_block=not lines[-1].wrapped and index == 0, wrapped=index < len(paragraph) - 1))
+            top += 12
+    return lines
+
+
+def test_when_a_narrow_column_wraps_each_bullet_over_short_lines_then_each_paragraph_is_one_bullet(vocab):
+    """Judged line by line, four-word lines were header lines: the bullets became the entry's organisation."""
+    lines = _narrow_column_entry(
+        ["Shipped a retrieval augmented", "generation service using vector", "database search in production."],
+        ["Built feature store pipelines", "and drift monitoring for fraud", "models serving 2M users."],
+    )
+    entry = build(lines, vocab).section(SectionKind.EXPERIENCE).entries[0]
+    assert entry.organisation == "Acme"
+    assert [b.text for b in entry.bullets] == [
+        "Shipped a retrieval augmented generation service using vector database search in production.",
+        "Built feature store pipelines and drift monitoring for fraud models serving 2M users.",
+    ]
+
+
+def test_when_a_bullets_last_line_comes_just_before_the_next_dated_header_then_it_stays_in_the_bullet(vocab):
+    """A short last line followed by a dated line looked like the next entry's first header line."""
+    lines = _narrow_column_entry(["Set up drift monitoring with Evidently and MLflow model registry;", "caught two regressions before release."])
+    lines.append(pdf_line("Data Scientist, Initech\t2017 - 2020", 140, bold=True, new_block=True))
+    entries = build(lines, vocab).section(SectionKind.EXPERIENCE).entries
+    assert [b.text for b in entries[0].bullets] == ["Set up drift monitoring with Evidently and MLflow model registry; caught two regressions before release."]
+    assert entries[1].title == "Data Scientist"
+
+
+def test_when_a_line_wraps_short_but_the_sentence_goes_on_in_lower_case_then_the_bullet_goes_on(vocab):
+    """A paragraph is split where a line ends short and the next starts a sentence, not inside a sentence."""
+    lines = _narrow_column_entry(["Worked in various types of teams from research teams to national league"], ["hockey, and coached the university team for two years."])
+    entry = build(lines, vocab).section(SectionKind.EXPERIENCE).entries[0]
+    assert len(entry.bullets) == 1
 
 
 def test_when_a_page_number_sits_between_bullets_then_it_is_not_an_entry(vocab):

@@ -22,6 +22,13 @@ SEGMENT_GAP_EM = 1.0
 #: once it is at least ``MIN_SEGMENT_GAP_EM`` wide (justified lines stretch spaces).
 SEGMENT_GAP_RATIO = 3.0
 MIN_SEGMENT_GAP_EM = 0.6
+#: In a justified line (one flush at both edges with the line above or below it, within ``JUSTIFIED_EDGE_PT``
+#: and ``JUSTIFIED_LEADING_EM``), a gap at most this many times the row's other gaps is a stretched space,
+#: not a split, unless it is wider than ``MAX_STRETCH_EM``: a narrow column spreads four words over its width.
+STRETCH_RATIO = 1.5
+MAX_STRETCH_EM = 4.0
+JUSTIFIED_EDGE_PT = 1.0
+JUSTIFIED_LEADING_EM = 2.0
 #: A row whose words are all at most this share of the size of a word in the row below, raised into that
 #: word's height and set beside it, is that row's superscripts: an ordinal's "st", a footnote mark, a "TM"
 #: set with text rise. Word types "1st" so; alone, the "st" would be a line of its own above its line.
@@ -116,15 +123,40 @@ def _superscript_of(word: PositionedWord, base: PositionedWord) -> bool:
     return abs(word.x0 - base.x1) <= gap or abs(base.x0 - word.x1) <= gap
 
 
-def split_row(row: list[PositionedWord]) -> list[Segment]:
-    """Split one row at its wide gaps."""
+def _stretched(gaps: list[float], index: int, size: float) -> bool:
+    """Whether gap ``index`` is as wide as the row's other gaps: a justified line's space, not a column's edge."""
+    others = gaps[:index] + gaps[index + 1 :]
+    return len(others) >= 2 and gaps[index] <= STRETCH_RATIO * median(others) and gaps[index] <= MAX_STRETCH_EM * size
+
+
+def _flush_with(row: list[PositionedWord], other: list[PositionedWord]) -> bool:
+    """Whether two rows start and end at one x, one line apart: lines of one justified paragraph."""
+    size = max(w.size for w in row)
+    return (
+        abs(row[0].x0 - other[0].x0) <= JUSTIFIED_EDGE_PT
+        and abs(row[-1].x1 - other[-1].x1) <= JUSTIFIED_EDGE_PT
+        and abs(row[0].bottom - other[0].bottom) <= JUSTIFIED_LEADING_EM * size
+    )
+
+
+def justified_rows(rows: list[list[PositionedWord]]) -> list[bool]:
+    """Which rows (sorted left to right, top to bottom) are justified: flush at both edges with a neighbour."""
+    return [
+        any(0 <= other < len(rows) and _flush_with(row, rows[other]) for other in (index - 1, index + 1)) for index, row in enumerate(rows)
+    ]
+
+
+def split_row(row: list[PositionedWord], justified: bool = False) -> list[Segment]:
+    """Split one row at its wide gaps; a ``justified`` row's stretched spaces are no gaps."""
     gaps = [b.x0 - a.x1 for a, b in pairwise(row)]
     usual = median(gaps) if gaps else 0.0
     segments: list[Segment] = []
     current = [row[0]]
-    for gap, word in zip(gaps, row[1:], strict=True):
+    for index, (gap, word) in enumerate(zip(gaps, row[1:], strict=True)):
         size = max(min(current[-1].size, word.size), 1.0)
-        wide = gap > SEGMENT_GAP_EM * size or (gap > MIN_SEGMENT_GAP_EM * size and gap > SEGMENT_GAP_RATIO * max(usual, 0.01))
+        wide = (gap > SEGMENT_GAP_EM * size and not (justified and _stretched(gaps, index, size))) or (
+            gap > MIN_SEGMENT_GAP_EM * size and gap > SEGMENT_GAP_RATIO * max(usual, 0.01)
+        )
         if wide:
             segments.append(Segment(current))
             current = [word]
@@ -142,7 +174,8 @@ def rotated_segments(words: list[PositionedWord]) -> list[Segment]:
 
 def page_segments(words: list[PositionedWord]) -> list[Segment]:
     segments: list[Segment] = []
-    for row in group_rows(words):
-        segments.extend(split_row(row))
+    rows = group_rows(words)
+    for row, justified in zip(rows, justified_rows(rows), strict=True):
+        segments.extend(split_row(row, justified))
     segments.extend(rotated_segments(words))
     return segments

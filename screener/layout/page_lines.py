@@ -113,7 +113,7 @@ def _column_lines(column: Column, page: int, index: int) -> list[SourceLine]:
 
 def page_lines(page: PageWords, first_column: int = 0) -> PageLayout:
     """Lines of one page in reading order; columns are numbered from ``first_column``."""
-    columns = reading_order(page_segments(list(page.words)))
+    columns = reading_order(page_segments(list(page.words)), first_page=page.number == 1)
     lines: list[SourceLine] = []
     for offset, column in enumerate(columns):
         if column.segments:

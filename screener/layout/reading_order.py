@@ -42,6 +42,12 @@ MAX_LABEL_LINES = 3
 COLUMN_EDGE_EM = 1.0
 #: Recursion depth at which a region is read as rows whatever its shape.
 MAX_DEPTH = 16
+#: A page's header stands apart from its body by a blank row at least this many ems of its text tall ...
+HEADER_GAP_EM = 1.5
+#: ... and takes at most this share of the page's text height.
+HEADER_SHARE = 0.2
+#: Type sizes this close are one size (a label and its value).
+ONE_SIZE_PT = 1.0
 
 
 @dataclass
@@ -161,18 +167,31 @@ def _span(segments: list[Segment]) -> float:
     return max(s.x1 for s in segments) - min(s.x0 for s in segments)
 
 
-def _reads_as_rows(left: list[Segment], right: list[Segment], width: float) -> bool:
+def _reads_as_rows(left: list[Segment], right: list[Segment], width: float, header: bool = False) -> bool:
     """True when two sides pair up line by line: a table, not two columns.
 
     A narrow side (a label or date column) whose lines nearly all sit on a
     line of the other side is read with its rows; so is a side of a few
     segments (an entry header's date) that sits on the other side's lines.
+    In a page's header only labels count, set left of their values in the
+    values' type: its blocks of name, contact lines and links stand side by
+    side, a few lines each, and meet each other's lines by chance ("Priya
+    Raman" / "Senior ML Engineer" beside four contact lines), but each is
+    read whole.
     """
     narrow, wide = (left, right) if _span(left) <= _span(right) else (right, left)
+    if header and (narrow is not left or not _one_size(left + right)):
+        return False
     if _span(narrow) <= LABEL_COLUMN_SHARE * width and _aligned_share(narrow, wide, loose=len(narrow) > SMALL_SIDE) >= ROW_ALIGNED_SHARE:
         return True
     small, large = (left, right) if len(left) <= len(right) else (right, left)
-    return len(small) <= SMALL_SIDE and _aligned_share(small, large) >= ROW_ALIGNED_SHARE
+    return not header and len(small) <= SMALL_SIDE and _aligned_share(small, large) >= ROW_ALIGNED_SHARE
+
+
+def _one_size(segments: list[Segment]) -> bool:
+    """Whether the segments are set in one size, as a table's labels and values are."""
+    sizes = [s.size for s in segments]
+    return max(sizes) - min(sizes) <= ONE_SIZE_PT
 
 
 def _same_line(a: Segment, b: Segment) -> bool:
@@ -220,12 +239,12 @@ def _split_at(segments: list[Segment], gutter: tuple[float, float]) -> tuple[lis
     return left, right
 
 
-def _split_columns(segments: list[Segment], gutter: tuple[float, float], width: float, depth: int) -> list[Column]:
+def _split_columns(segments: list[Segment], gutter: tuple[float, float], width: float, depth: int, header: bool = False) -> list[Column]:
     """Read two sides one after the other, unless they pair up as a table."""
     left, right = _split_at(segments, gutter)
-    if not left or not right or _reads_as_rows(left, right, width):
+    if not left or not right or _reads_as_rows(left, right, width, header):
         return [Column(_rows(segments))]
-    columns = _order(left, depth + 1) + _order(right, depth + 1)
+    columns = _order(left, depth + 1, header=header) + _order(right, depth + 1, header=header)
     for column in columns:
         column.split = True
     return columns
@@ -333,13 +352,44 @@ def _best_zone(bands: list[list[Segment]], lo: float, hi: float) -> tuple[int, i
     return None if best is None else best[1:]
 
 
-def _order(segments: list[Segment], depth: int = 0) -> list[Column]:
+def _header_bands(bands: list[list[Segment]], gutter: tuple[float, float]) -> int:
+    """How many bands at the top of a page form a header set apart from the body: 0 when none does.
+
+    A header whose name, contact lines and links stand side by side shares
+    the body's column gutter by chance; read by columns, its contact lines
+    would follow the whole left column. It is read first, as a band, when a
+    tall blank row sets it apart, it is short, and it has text on both sides
+    of the gutter.
+    """
+    top, bottom = bands[0][0].top, max(s.bottom for band in bands for s in band)
+    header_bottom = float("-inf")
+    for index in range(1, len(bands)):
+        header_bottom = max(header_bottom, max(s.bottom for s in bands[index - 1]))
+        if header_bottom - top > HEADER_SHARE * (bottom - top):
+            return 0
+        header = [s for band in bands[:index] for s in band]
+        size = sorted(s.size for s in header)[len(header) // 2]
+        if min(s.top for s in bands[index]) - header_bottom >= HEADER_GAP_EM * max(size, 1.0):
+            left, right = _split_at(header, gutter)
+            return index if left and right else 0
+    return 0
+
+
+def _order(segments: list[Segment], depth: int = 0, *, find_header: bool = False, header: bool = False) -> list[Column]:
+    """Columns of a region; ``find_header`` looks for a first page's header above them, ``header`` reads one."""
     if len(segments) <= 1 or depth > MAX_DEPTH:
         return [Column(_rows(segments))]
     width = _span(segments)
     gutters = _inner_gutters(segments)
     if gutters:
-        return _split_columns(segments, max(gutters, key=lambda g: g[1] - g[0]), width, depth)
+        gutter = max(gutters, key=lambda g: g[1] - g[0])
+        bands = _bands(segments) if find_header else []
+        top = _header_bands(bands, gutter) if len(bands) > 1 else 0
+        if top:
+            above = [s for band in bands[:top] for s in band]
+            below = [s for band in bands[top:] for s in band]
+            return _merge_plain(_order(above, depth + 1, header=True) + _order(below, depth + 1))
+        return _split_columns(segments, gutter, width, depth, header)
     bands = _bands(segments)
     zone = _best_zone(bands, min(s.x0 for s in segments), max(s.x1 for s in segments)) if len(bands) > 1 else None
     if zone is None:
@@ -348,8 +398,8 @@ def _order(segments: list[Segment], depth: int = 0) -> list[Column]:
     before = [s for band in bands[:first] for s in band]
     inside = [s for band in bands[first : last + 1] for s in band]
     after = [s for band in bands[last + 1 :] for s in band]
-    columns = (_order(before, depth + 1) if before else []) + _split_columns(inside, gutter, width, depth)
-    columns += _order(after, depth + 1) if after else []
+    columns = (_order(before, depth + 1, header=header) if before else []) + _split_columns(inside, gutter, width, depth, header)
+    columns += _order(after, depth + 1, header=header) if after else []
     return _merge_plain(columns)
 
 
@@ -364,13 +414,13 @@ def _merge_plain(columns: list[Column]) -> list[Column]:
     return merged
 
 
-def reading_order(segments: list[Segment]) -> list[Column]:
-    """Arrange a page's segments into columns, each read top to bottom."""
+def reading_order(segments: list[Segment], first_page: bool = True) -> list[Column]:
+    """Arrange a page's segments into columns, each read top to bottom; a first page's header is read before them."""
     if not segments:
         return []
     upright = [s for s in segments if s.words[0].upright]
     rotated = [s for s in segments if not s.words[0].upright]
-    columns = _order(upright) if upright else []
+    columns = _order(upright, find_header=first_page) if upright else []
     for seg in sorted(rotated, key=lambda s: s.top):
         _place_rotated(seg, columns)
     return columns

@@ -2,7 +2,12 @@
 
 An entry is a run of header lines (title, organisation, location, dates) and
 the bullets under it. Bullets may have no marker at all: once an entry's
-header is known, a prose paragraph under it is a bullet too.
+header is known, a prose paragraph under it is a bullet too, and a paragraph
+ends where a line stops short of the column's edge and the next begins with a
+capital (a browser draws list markers as shapes, so an HTML resume's bullets
+reach the PDF as paragraphs).
+Whether lines are prose is judged over a paragraph's wrapped lines together:
+a narrow column holds four words a line, however long the sentence.
 """
 
 from __future__ import annotations
@@ -85,26 +90,44 @@ def _is_dated(line: Line, vocab: Vocabulary) -> bool:
     return best_date_range(line.text, vocab) is not None
 
 
-def _date_follows(items: list[Block | Line], index: int, vocab: Vocabulary) -> bool:
+def _date_follows(items: list[Block | Line], index: int, vocab: Vocabulary, prose: list[bool]) -> bool:
     """True when a dated header line comes next, before any bullet or prose."""
-    for item in items[index + 1 : index + 1 + DATE_LOOKAHEAD]:
-        if isinstance(item, Block) or _is_prose(item):
+    for position in range(index + 1, min(len(items), index + 1 + DATE_LOOKAHEAD)):
+        item = items[position]
+        if isinstance(item, Block) or prose[position]:
             return False
         if _is_dated(item, vocab):
             return True
     return False
 
 
-def _is_prose(line: Line) -> bool:
+def _is_prose(text: str, bold: bool) -> bool:
     """A sentence rather than a header: long enough, not bold, not in Title Case ("Lead ML Engineer — Acme Health")."""
-    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line.text)]
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text)]
     capitalised = sum(1 for w in words if w[0].isupper())
-    return not line.bold and _words(line.text) >= PROSE_MIN_WORDS and capitalised < TITLE_CASE_SHARE * max(1, len(words))
+    return not bold and _words(text) >= PROSE_MIN_WORDS and capitalised < TITLE_CASE_SHARE * max(1, len(words))
+
+
+def _prose_runs(items: list[Block | Line]) -> list[bool]:
+    """Per item, whether the run of wrapped lines it belongs to is prose (bullets never are: they are bullets)."""
+    verdicts = [False] * len(items)
+    start = 0
+    while start < len(items):
+        end = start
+        while isinstance(items[end], Line) and items[end].wrapped and end + 1 < len(items) and isinstance(items[end + 1], Line):
+            end += 1
+        run = [item for item in items[start : end + 1] if isinstance(item, Line)]
+        if run:
+            verdict = _is_prose(" ".join(line.text for line in run), any(line.bold for line in run))
+            verdicts[start : end + 1] = [verdict] * (end + 1 - start)
+        start = end + 1
+    return verdicts
 
 
 def split_entries(blocks: list[Block], vocab: Vocabulary, *, breaks: BrokenWords) -> list[Entry]:
     """Group a section's blocks into entries (see the module docstring), mending broken words as ``breaks`` says."""
     items, headings = _flatten(blocks)
+    is_prose = _prose_runs(items)
     drafts: list[_Draft] = []
     prose: list[Line] = []
 
@@ -128,23 +151,28 @@ def split_entries(blocks: list[Block], vocab: Vocabulary, *, breaks: BrokenWords
             flush_prose()  # "Responsibilities:" introduces bullets; it names no field
             continue
         draft = drafts[-1] if drafts else None
-        follows = not dated and _date_follows(items, index, vocab)
+        if prose and prose[-1].wrapped and not dated and not item.bold and index not in headings:
+            prose.append(item)  # the line above wraps into this one, whatever follows it
+            continue
+        follows = not dated and _date_follows(items, index, vocab, is_prose)
         if prose and not dated and not follows and not item.bold and index not in headings:
+            if not prose[-1].wrapped and is_prose[index] and item.text[:1].isupper():
+                flush_prose()  # the paragraph above ended short of the edge and a sentence starts: the next bullet
             prose.append(item)  # a paragraph under the header runs on
             continue
-        if draft is None and index not in headings and _is_prose(item) and not dated and not follows:
+        if draft is None and index not in headings and is_prose[index] and not dated and not follows:
             prose.append(item)  # an introduction before the first entry
             continue
         flush_prose()
         if draft is None or index in headings:
             starts_new = True
         elif draft.bullets:
-            starts_new = dated or follows or not _is_prose(item)
+            starts_new = dated or follows or not is_prose[index]
         elif draft.has_date:
             starts_new = dated or follows or (item.bold and not draft.header[-1].bold)
         else:
             starts_new = item.bold and len(draft.header) >= MAX_HEADER_LINES
-        if not starts_new and draft is not None and draft.header and not dated and _is_prose(item):
+        if not starts_new and draft is not None and draft.header and not dated and is_prose[index]:
             prose.append(item)
             continue
         if starts_new:
