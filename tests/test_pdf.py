@@ -427,6 +427,44 @@ def test_when_a_fonts_encoding_names_itself_then_its_names_are_not_read_and_the_
     assert read_document(pdf, vocab, engine="pdfium").lines[0].text.startswith("Shipped a ")
 
 
+def _drawn_list_pdf(path, icon: bool = False):
+    """An entry whose list markers are filled discs, as a browser paints an HTML list, and no marker glyphs."""
+    from reportlab.pdfgen import canvas
+
+    page = canvas.Canvas(str(path))
+    page.setFont("Helvetica-Bold", 14)
+    page.drawString(72, 720, "Experience")
+    page.setFont("Helvetica-Bold", 10)
+    page.drawString(72, 700, "ML Engineer, Acme")
+    page.drawString(460, 700, "2021 - Present")
+    page.setFont("Helvetica", 10)
+    items = ["Shipped a retrieval service in production", "Cut p95 latency by 40% with caching", "Built evaluation sets for every release"]
+    for index, text in enumerate(items):
+        y = 684 - 14 * index
+        page.circle(88, y + 3.2, 1.6, stroke=0, fill=1)  # a disc of 3.2 pt at the x-height's middle
+        page.drawString(96, y, text)
+    if icon:
+        page.circle(76, 620 + 3.5, 1.6, stroke=0, fill=1)  # one disc beside a contact line: no list
+        page.drawString(84, 620, "Toronto, Canada")
+    page.save()
+    return path
+
+
+@pytest.mark.parametrize("engine", ENGINE_NAMES)
+def test_when_list_markers_are_drawn_as_discs_then_each_item_is_a_bullet_with_a_marker(tmp_path, vocab, engine):
+    """A browser paints an HTML list's discs as paths: each item reached the text as a bare line."""
+    doc = read_document(_drawn_list_pdf(tmp_path / "discs.pdf"), vocab, engine=engine)
+    bullets = doc.entries[0].bullets
+    assert [b.text for b in bullets] == ["Shipped a retrieval service in production", "Cut p95 latency by 40% with caching", "Built evaluation sets for every release"]
+    assert {b.marker for b in bullets} == {"\u2022"}
+
+
+def test_when_a_single_disc_stands_beside_a_line_then_it_is_no_marker(tmp_path, vocab):
+    """Markers come in lists: one small shape beside a line is an icon or an ornament."""
+    doc = read_document(_drawn_list_pdf(tmp_path / "icon.pdf", icon=True), vocab)
+    assert "Toronto, Canada" in [line.text for line in doc.lines]
+
+
 @pytest.mark.parametrize(
     ("texts", "read"),
     [

@@ -150,6 +150,22 @@ def test_when_a_line_wraps_short_but_the_sentence_goes_on_in_lower_case_then_the
     assert len(entry.bullets) == 1
 
 
+def test_when_a_bullet_is_set_with_loose_leading_then_its_lower_case_lines_continue_it(vocab):
+    """Every line a paragraph's gap below the last (024's leading): a line going on mid-sentence is still the bullet's."""
+    lines = [
+        pdf_line("Experience", 60, size=13, bold=True, new_block=True),
+        pdf_line("ML Engineer, Acme\t2020 - Present", 80, bold=True, new_block=True),
+        pdf_line("\u2022 Paved the way for platform expansion by evaluating vendors as", 100, new_block=True),
+        pdf_line("on-ramps for the application, and assessed each one.", 120, x0=62, new_block=True),
+        pdf_line("\u2022 Played a key role in the passage of the act.", 140, new_block=True),
+    ]
+    entry = build(lines, vocab).section(SectionKind.EXPERIENCE).entries[0]
+    assert [b.text for b in entry.bullets] == [
+        "Paved the way for platform expansion by evaluating vendors as on-ramps for the application, and assessed each one.",
+        "Played a key role in the passage of the act.",
+    ]
+
+
 def test_when_a_page_number_sits_between_bullets_then_it_is_not_an_entry(vocab):
     lines = [
         pdf_line("Experience", 60, size=13, bold=True, new_block=True),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from screener.document import BoxRef
 from screener.ingest.words import PageWords
 from screener.layout.lines import SAME_BASELINE_EM, Segment, page_segments
+from screener.layout.markers import drawn_markers
 from screener.layout.reading_order import Column, reading_order
 from screener.structure.source import CELL_SEPARATOR, SourceLine
 
@@ -113,7 +114,8 @@ def _column_lines(column: Column, page: int, index: int) -> list[SourceLine]:
 
 def page_lines(page: PageWords, first_column: int = 0) -> PageLayout:
     """Lines of one page in reading order; columns are numbered from ``first_column``."""
-    columns = reading_order(page_segments(list(page.words)), first_page=page.number == 1)
+    words = list(page.words)
+    columns = reading_order(page_segments(words + drawn_markers(words, list(page.fills))), first_page=page.number == 1)
     lines: list[SourceLine] = []
     for offset, column in enumerate(columns):
         if column.segments:

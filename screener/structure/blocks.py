@@ -33,7 +33,8 @@ class DraftBlock:
 
 
 def _continues_bullet(line: SourceLine, bullet: DraftBlock) -> bool:
-    if line.new_block or line.list_item or line.heading_level is not None:
+    """A line set right of the bullet's marker continues it; across a paragraph's gap only mid-sentence (loose leading)."""
+    if (line.new_block and not line.text[:1].islower()) or line.list_item or line.heading_level is not None:
         return False
     first = bullet.lines[0]
     if line.page != first.page or line.column != first.column:
