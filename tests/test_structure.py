@@ -166,6 +166,21 @@ def test_when_a_bullet_is_set_with_loose_leading_then_its_lower_case_lines_conti
     ]
 
 
+def test_when_a_sentence_stands_just_above_the_next_dated_header_then_it_is_the_last_bullet_not_a_header_line(vocab):
+    """A markerless bullet right before a bold dated line was read as that entry's organisation (a Word paragraph list)."""
+    lines = [
+        pdf_line("Experience", 60, size=13, bold=True, new_block=True),
+        pdf_line("Senior ML Engineer, Klarvik Bank\t2021 - Present", 80, bold=True, new_block=True),
+        pdf_line("Trained credit risk models with LightGBM on 12M applications in production.", 95, new_block=True),
+        pdf_line("Built the feature store on Feast and the retraining pipeline in Airflow.", 110, new_block=True),
+        pdf_line("Data Scientist, Nordpay\t2018 - 2021", 130, bold=True, new_block=True),
+        pdf_line("Shipped a fraud model in XGBoost that cut chargebacks by 23%.", 145, new_block=True),
+    ]
+    entries = build(lines, vocab).section(SectionKind.EXPERIENCE).entries
+    assert [len(entry.bullets) for entry in entries] == [2, 1]
+    assert (entries[1].title, entries[1].organisation) == ("Data Scientist", "Nordpay")
+
+
 def test_when_a_page_number_sits_between_bullets_then_it_is_not_an_entry(vocab):
     lines = [
         pdf_line("Experience", 60, size=13, bold=True, new_block=True),

@@ -154,7 +154,7 @@ def split_entries(blocks: list[Block], vocab: Vocabulary, *, breaks: BrokenWords
         if prose and prose[-1].wrapped and not dated and not item.bold and index not in headings:
             prose.append(item)  # the line above wraps into this one, whatever follows it
             continue
-        follows = not dated and _date_follows(items, index, vocab, is_prose)
+        follows = not dated and not is_prose[index] and _date_follows(items, index, vocab, is_prose)  # a sentence never heads an entry
         if prose and not dated and not follows and not item.bold and index not in headings:
             if not prose[-1].wrapped and is_prose[index] and item.text[:1].isupper():
                 flush_prose()  # the paragraph above ended short of the edge and a sentence starts: the next bullet
