@@ -109,9 +109,14 @@ def test_when_an_entry_has_prose_without_markers_then_each_paragraph_is_a_bullet
     assert [b.marker for b in entry.bullets] == [None]
 
 
+def _experience(header: str = "ML Engineer, Acme\t2020 - Present") -> list[SourceLine]:
+    """An Experience heading and one bold entry header under it."""
+    return [pdf_line("Experience", 60, size=13, bold=True, new_block=True), pdf_line(header, 80, bold=True, new_block=True)]
+
+
 def _narrow_column_entry(*paragraphs: list[str]) -> list[SourceLine]:
     """An entry whose bullets are paragraphs of four-word lines, as a narrow column of an HTML resume prints them (no markers)."""
-    lines = [pdf_line("Experience", 60, size=13, bold=True, new_block=True), pdf_line("ML Engineer, Acme\t2020 - Present", 80, bold=True, new_block=True)]
+    lines = _experience()
     top = 95
     for paragraph in paragraphs:
         for index, text in enumerate(paragraph):
@@ -152,9 +157,7 @@ def test_when_a_line_wraps_short_but_the_sentence_goes_on_in_lower_case_then_the
 
 def test_when_a_bullet_is_set_with_loose_leading_then_its_lower_case_lines_continue_it(vocab):
     """Every line a paragraph's gap below the last (024's leading): a line going on mid-sentence is still the bullet's."""
-    lines = [
-        pdf_line("Experience", 60, size=13, bold=True, new_block=True),
-        pdf_line("ML Engineer, Acme\t2020 - Present", 80, bold=True, new_block=True),
+    lines = _experience() + [
         pdf_line("\u2022 Paved the way for platform expansion by evaluating vendors as", 100, new_block=True),
         pdf_line("on-ramps for the application, and assessed each one.", 120, x0=62, new_block=True),
         pdf_line("\u2022 Played a key role in the passage of the act.", 140, new_block=True),
@@ -168,9 +171,7 @@ def test_when_a_bullet_is_set_with_loose_leading_then_its_lower_case_lines_conti
 
 def test_when_a_sentence_stands_just_above_the_next_dated_header_then_it_is_the_last_bullet_not_a_header_line(vocab):
     """A markerless bullet right before a bold dated line was read as that entry's organisation (a Word paragraph list)."""
-    lines = [
-        pdf_line("Experience", 60, size=13, bold=True, new_block=True),
-        pdf_line("Senior ML Engineer, Klarvik Bank\t2021 - Present", 80, bold=True, new_block=True),
+    lines = _experience("Senior ML Engineer, Klarvik Bank\t2021 - Present") + [
         pdf_line("Trained credit risk models with LightGBM on 12M applications in production.", 95, new_block=True),
         pdf_line("Built the feature store on Feast and the retraining pipeline in Airflow.", 110, new_block=True),
         pdf_line("Data Scientist, Nordpay\t2018 - 2021", 130, bold=True, new_block=True),
