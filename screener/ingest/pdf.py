@@ -206,12 +206,8 @@ def read_pdf(
             _check_text(pages, truncated=len(pages) >= limits.max_pages)
         with clock.stage("layout"):
             lines, info = pdf_lines(pages)
-            noticed: dict[str, object] = {"hyphenates": True} if vocab.hyphenates(pages[0].producer) else {}
-            if hidden:
-                noticed["hidden"] = hidden
-                warnings.extend(hidden_warnings(hidden))
-            if noticed:
-                info = info.model_copy(update=noticed)
+            info = info.model_copy(update={"hidden": hidden, "hyphenates": vocab.hyphenates(pages[0].producer)})
+            warnings.extend(hidden_warnings(hidden))
         with clock.stage("structure"):
             return build_document(
                 lines,

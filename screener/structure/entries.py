@@ -151,14 +151,12 @@ def split_entries(blocks: list[Block], vocab: Vocabulary, *, breaks: BrokenWords
             flush_prose()  # "Responsibilities:" introduces bullets; it names no field
             continue
         draft = drafts[-1] if drafts else None
-        if prose and prose[-1].wrapped and not dated and not item.bold and index not in headings:
-            prose.append(item)  # the line above wraps into this one, whatever follows it
-            continue
         follows = not dated and not is_prose[index] and _date_follows(items, index, vocab, is_prose)  # a sentence never heads an entry
-        if prose and not dated and not follows and not item.bold and index not in headings:
+        # A paragraph under the header runs on; a line the line above wraps into does whatever follows it.
+        if prose and not dated and not item.bold and index not in headings and (prose[-1].wrapped or not follows):
             if not prose[-1].wrapped and is_prose[index] and item.text[:1].isupper():
                 flush_prose()  # the paragraph above ended short of the edge and a sentence starts: the next bullet
-            prose.append(item)  # a paragraph under the header runs on
+            prose.append(item)
             continue
         if draft is None and index not in headings and is_prose[index] and not dated and not follows:
             prose.append(item)  # an introduction before the first entry
